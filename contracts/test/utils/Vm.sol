@@ -33,6 +33,9 @@ interface Vm {
     function label(address account, string calldata newLabel) external;
     function assume(bool condition) external pure;
     function getCode(string calldata artifactPath) external view returns (bytes memory);
+    function computeCreateAddress(address deployer, uint256 nonce) external pure returns (address);
+    function getNonce(address account) external view returns (uint64);
+    function expectPartialRevert(bytes4 selector) external;
     function toString(uint256 value) external pure returns (string memory);
     function toString(address value) external pure returns (string memory);
     function snapshotState() external returns (uint256 snapshotId);
