@@ -8,8 +8,10 @@ import {SaharaToken} from "../../src/token/SaharaToken.sol";
 import {DevStablecoin} from "../../src/token/DevStablecoin.sol";
 import {AssetRegistry} from "../../src/assets/AssetRegistry.sol";
 import {ContributionShares} from "../../src/assets/ContributionShares.sol";
+import {LicenseRegistry} from "../../src/licensing/LicenseRegistry.sol";
 import {RevenueVault} from "../../src/revenue/RevenueVault.sol";
 import {RegisterParams, ParentInput, ContentRef, Relation, AssetKinds, Codecs} from "../../src/types/AssetTypes.sol";
+import {TermsParams, LicenseTemplate} from "../../src/types/LicenseTypes.sol";
 
 /// @notice Deploys the whole protocol the way production does: every module behind its own
 ///         ERC1967 (UUPS) proxy, initializers wired with proxy addresses predicted from this
@@ -39,13 +41,13 @@ abstract contract ProtocolFixture is Test {
 
     // ---- modules (proxies)
     AssetRegistry internal registry;
+    LicenseRegistry internal licenses;
     ContributionShares internal shares;
     RevenueVault internal vault;
-    /// @dev Predicted address of the LicenseRegistry proxy (deployed once the module exists).
-    address internal licenseRegistry;
 
     // ---- implementations (for upgrade tests)
     AssetRegistry internal registryImpl;
+    LicenseRegistry internal licensesImpl;
     ContributionShares internal sharesImpl;
     RevenueVault internal vaultImpl;
 
@@ -69,20 +71,26 @@ abstract contract ProtocolFixture is Test {
         vm.label(address(sahara), "SAHARA");
 
         registryImpl = new AssetRegistry();
+        licensesImpl = new LicenseRegistry();
         sharesImpl = new ContributionShares();
         vaultImpl = new RevenueVault();
 
         // Proxies are deployed next, in this order; predict their addresses to wire initializers.
         uint256 nonce = vm.getNonce(address(this));
         address registryAddr = vm.computeCreateAddress(address(this), nonce);
-        address sharesAddr = vm.computeCreateAddress(address(this), nonce + 1);
-        address vaultAddr = vm.computeCreateAddress(address(this), nonce + 2);
-        licenseRegistry = vm.computeCreateAddress(address(this), nonce + 3);
+        address licensesAddr = vm.computeCreateAddress(address(this), nonce + 1);
+        address sharesAddr = vm.computeCreateAddress(address(this), nonce + 2);
+        address vaultAddr = vm.computeCreateAddress(address(this), nonce + 3);
 
         registry = AssetRegistry(
             address(
+                new ERC1967Proxy(address(registryImpl), abi.encodeCall(AssetRegistry.initialize, (admin, licensesAddr)))
+            )
+        );
+        licenses = LicenseRegistry(
+            address(
                 new ERC1967Proxy(
-                    address(registryImpl), abi.encodeCall(AssetRegistry.initialize, (admin, licenseRegistry))
+                    address(licensesImpl), abi.encodeCall(LicenseRegistry.initialize, (admin, registryAddr, vaultAddr))
                 )
             )
         );
@@ -102,15 +110,18 @@ abstract contract ProtocolFixture is Test {
             )
         );
         require(address(registry) == registryAddr, "fixture: registry address");
+        require(address(licenses) == licensesAddr, "fixture: licenses address");
         require(address(shares) == sharesAddr, "fixture: shares address");
         require(address(vault) == vaultAddr, "fixture: vault address");
         vm.label(address(registry), "AssetRegistry");
+        vm.label(address(licenses), "LicenseRegistry");
         vm.label(address(shares), "ContributionShares");
         vm.label(address(vault), "RevenueVault");
 
         vm.startPrank(admin);
         vault.setPaymentToken(address(usdt), true);
         vault.setPaymentToken(address(sahara), true);
+        vault.setCollector(address(licenses), true);
         vm.stopPrank();
 
         address[4] memory people = [alice, bob, carol, dave];
@@ -174,6 +185,56 @@ abstract contract ProtocolFixture is Test {
         }
         vm.prank(owner);
         assetId = registry.register(p);
+    }
+
+    /// @dev `owner` attaches COMMERCIAL_REMIX terms (perpetual, transferable, unlimited) to `assetId`.
+    ///      `price` 0 means a free license that still carries the royalty.
+    function _attachRemix(address owner, uint256 assetId, address token, uint128 price, uint16 royaltyBps)
+        internal
+        returns (uint256 termsId)
+    {
+        TermsParams memory t;
+        t.template = LicenseTemplate.COMMERCIAL_REMIX;
+        t.paymentToken = price == 0 ? address(0) : token;
+        t.price = price;
+        t.royaltyBps = royaltyBps;
+        t.transferable = true;
+        vm.prank(owner);
+        termsId = licenses.attachTerms(assetId, t);
+    }
+
+    /// @dev `buyer` buys a license under `termsId` (approving the vault for the fee if any).
+    function _buyLicense(address buyer, uint256 termsId) internal returns (uint256 licenseId) {
+        uint256 price = licenses.terms(termsId).price;
+        vm.startPrank(buyer);
+        if (price != 0) SaharaToken(licenses.terms(termsId).paymentToken).approve(address(vault), price);
+        licenseId = licenses.buyLicense(termsId, buyer, price);
+        vm.stopPrank();
+    }
+
+    /// @dev Registers a child of `parents` owned by `owner`, owing each parent `royaltyBps[i]`
+    ///      (0 = no royalty: `owner` must own that parent). For a royalty the parent's owner
+    ///      attaches free COMMERCIAL_REMIX terms and `owner` takes a license first.
+    function _registerDerived(address owner, uint256[] memory parents, uint16[] memory royaltyBps)
+        internal
+        returns (uint256 assetId)
+    {
+        uint256[] memory licenseIds = new uint256[](parents.length);
+        for (uint256 i; i < parents.length; ++i) {
+            if (royaltyBps[i] == 0) continue;
+            uint256 termsId = _attachRemix(registry.ownerOf(parents[i]), parents[i], address(0), 0, royaltyBps[i]);
+            licenseIds[i] = _buyLicense(owner, termsId);
+        }
+        assetId = _registerChild(owner, AssetKinds.MODEL, parents, licenseIds);
+    }
+
+    /// @dev One parent, one royalty.
+    function _registerDerived(address owner, uint256 parent, uint16 royaltyBps) internal returns (uint256) {
+        uint256[] memory parents = new uint256[](1);
+        parents[0] = parent;
+        uint16[] memory bps = new uint16[](1);
+        bps[0] = royaltyBps;
+        return _registerDerived(owner, parents, bps);
     }
 
     /// @dev `payer` approves the vault and pays `amount` of `token` into `assetId`.
