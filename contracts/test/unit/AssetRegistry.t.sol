@@ -10,6 +10,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {RegistrySetup} from "../utils/RegistrySetup.sol";
 import {AssetRegistry} from "../../src/assets/AssetRegistry.sol";
+import {Cid} from "../../src/libraries/Cid.sol";
 import {IAssetRegistry} from "../../src/interfaces/IAssetRegistry.sol";
 import {ILicenseRegistry} from "../../src/interfaces/ILicenseRegistry.sol";
 import {
@@ -111,7 +112,7 @@ contract AssetRegistryTest is RegistrySetup {
         assertEq(AssetRegistryV2(address(registry)).version(), 2);
         assertEq(registry.ownerOf(id), alice);
         assertEq(registry.assetCount(), 1);
-        assertEq(registry.contentId(id, 1), registry.contentId(id, 1));
+        assertEq(registry.contentId(id, 1), Cid.toString(Codecs.RAW, _digest("a/content")));
         assertEq(registry.versionInfo(id, 1).content.digest, _digest("a/content"));
     }
 
