@@ -655,6 +655,17 @@ contract AssetRegistryGasTest is RegistrySetup {
         emit log_named_uint("register tx gas, 32 parents", _measure(32, alice));
     }
 
+    function test_gas_registerBatch_10_roots() public {
+        RegisterParams[] memory batch = new RegisterParams[](10);
+        for (uint256 i; i < 10; ++i) batch[i] = _params(AssetKinds.DATASET, address(0), vm.toString(i));
+        bytes memory data = abi.encodeCall(AssetRegistry.registerBatch, (batch));
+        vm.prank(alice);
+        registry.registerBatch(batch);
+        uint256 g = vm.lastCallGas().gasTotalUsed + _intrinsic(data);
+        emit log_named_uint("registerBatch tx gas, 10 roots, per asset", g / 10);
+        assertLe(g / 10, 130_000, "batched register above 130k per asset");
+    }
+
     function _measure(uint256 nParents, address caller) private returns (uint256) {
         uint256[] memory ids = new uint256[](nParents);
         for (uint256 i; i < nParents; ++i) ids[i] = parents[i];
