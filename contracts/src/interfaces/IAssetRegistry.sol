@@ -30,6 +30,7 @@ interface IAssetRegistry {
     error RoyaltyTooHigh(uint256 totalBps, uint256 maxBps);
     error EmptyBatch();
     error InvalidKind(uint16 kind);
+    error UnknownVersion(uint256 assetId, uint32 version);
 
     /// @notice Registers one asset, mints its OwnershipNFT and publishes version 1.
     /// @dev Every parent must exist and the caller must be allowed to derive from it (see
