@@ -1,0 +1,57 @@
+// Deploys the protocol to any EVM chain:
+//   node --import tsx packages/devnet/src/deploy-cli.ts --rpc-url URL --private-key KEY --out deployments/
+// The key may also come from $DEPLOYER_PRIVATE_KEY (keeps it out of shell history).
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { getAddress, isHex, type Hex } from 'viem'
+import { localChain, publicClientFor, walletClientFor } from './clients.ts'
+import { deployProtocol } from './deploy.ts'
+
+const { values } = parseArgs({
+  options: {
+    'rpc-url': { type: 'string' },
+    'private-key': { type: 'string' },
+    out: { type: 'string', default: 'deployments' },
+    admin: { type: 'string' },
+    treasury: { type: 'string' },
+    'fee-bps': { type: 'string' },
+    stablecoin: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+
+const usage = `Usage: deploy-cli --rpc-url URL [--private-key 0x..|$DEPLOYER_PRIVATE_KEY] [--out deployments/]
+  [--admin 0x..] [--treasury 0x..] [--fee-bps 250] [--stablecoin 0x..] [--force]
+Writes <out>/<chainId>.json; an existing file whose contracts have code on the chain is reused
+unless --force. Without --stablecoin a DevStablecoin is deployed as USDT (test networks only).`
+
+if (values.help) {
+  console.log(usage)
+  process.exit(0)
+}
+const rpcUrl = values['rpc-url']
+const key = values['private-key'] ?? process.env.DEPLOYER_PRIVATE_KEY
+if (!rpcUrl || !key || !isHex(key) || key.length !== 66) {
+  console.error(usage)
+  process.exit(2)
+}
+
+const probe = publicClientFor(rpcUrl)
+const chain = localChain(await probe.getChainId(), rpcUrl)
+const result = await deployProtocol({
+  walletClient: walletClientFor(rpcUrl, key as Hex, chain),
+  publicClient: publicClientFor(rpcUrl, chain),
+  deploymentsDir: path.resolve(values.out),
+  rpcUrl,
+  force: values.force,
+  ...(values.admin ? { admin: getAddress(values.admin) } : {}),
+  ...(values.treasury ? { treasury: getAddress(values.treasury) } : {}),
+  ...(values['fee-bps'] ? { protocolFeeBps: Number(values['fee-bps']) } : {}),
+  ...(values.stablecoin ? { stablecoin: getAddress(values.stablecoin) } : {}),
+  log: (m) => console.error(m),
+})
+console.log(JSON.stringify(result.deployments, null, 2))
+if (result.deployments.admin !== result.deployments.deployer && !result.reused) {
+  console.error(`Ownership of every module is pending: ${result.deployments.admin} must call acceptOwnership() on each.`)
+}

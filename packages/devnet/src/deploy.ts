@@ -1,0 +1,232 @@
+import {
+  encodeFunctionData,
+  getAddress,
+  getContractAddress,
+  type Abi,
+  type Account,
+  type Address,
+  type Chain,
+  type Hash,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from 'viem'
+import { loadArtifact, type Artifact } from './artifacts.ts'
+import {
+  MODULES,
+  deploymentsFile,
+  missingCode,
+  readDeployments,
+  writeDeployments,
+  type Deployments,
+  type ModuleName,
+} from './deployments.ts'
+
+export const DEFAULT_PROTOCOL_FEE_BPS = 250
+
+export interface DeployProtocolOptions {
+  walletClient: WalletClient<Transport, Chain | undefined, Account>
+  publicClient: PublicClient
+  /** Owner of every module (upgrade + admin authority). Default: the deployer. */
+  admin?: Address
+  /** Receives protocol fees. Default: the admin. */
+  treasury?: Address
+  /** Protocol fee in bps. Default 250 (2.5%). */
+  protocolFeeBps?: number
+  /** An existing stablecoin to use as "USDT" (real networks). When absent a DevStablecoin is deployed. */
+  stablecoin?: Address
+  /** Receives the fixed SAHARA supply. Default: the admin. */
+  tokenRecipient?: Address
+  /** Directory of `<chainId>.json`: reused when its contracts have code on this chain, written after a deploy. */
+  deploymentsDir?: string
+  /** Recorded in the deployments file. */
+  rpcUrl?: string
+  /** Deploy even when a usable deployments file exists. */
+  force?: boolean
+  /** Progress messages (default: silent). */
+  log?: (message: string) => void
+}
+
+export interface DeployProtocolResult {
+  deployments: Deployments
+  /** Path of the deployments file, when `deploymentsDir` was given. */
+  file?: string
+  /** True when an existing deployment was found and reused (nothing was sent). */
+  reused: boolean
+}
+
+/** A deployment transaction reverted or a contract landed at an unexpected address. */
+export class DeployError extends Error {
+  override readonly name = 'DeployError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/**
+ * Deploys the Sahara protocol: SAHARA, a dev stablecoin (unless `stablecoin` is given), the four
+ * module implementations, and one ERC-1967 proxy per module initialized in its own constructor.
+ * The modules reference each other, so proxy addresses are predicted from the deployer's nonce;
+ * no proxy is ever left uninitialized (which would let anyone front-run `initialize`).
+ *
+ * Idempotent: with `deploymentsDir`, an existing `<chainId>.json` whose addresses all have code on
+ * this chain is returned as is.
+ */
+export async function deployProtocol(options: DeployProtocolOptions): Promise<DeployProtocolResult> {
+  const { walletClient, publicClient } = options
+  const log = options.log ?? (() => {})
+  const account = walletClient.account
+  const chainId = await publicClient.getChainId()
+
+  if (options.deploymentsDir && !options.force) {
+    const existing = readDeployments(options.deploymentsDir, chainId)
+    if (existing) {
+      const missing = await missingCode(publicClient, existing)
+      const file = deploymentsFile(options.deploymentsDir, chainId)
+      if (missing.length === 0) {
+        log(`reusing deployment from ${file}`)
+        return { deployments: existing, file, reused: true }
+      }
+      log(`${file} is stale (no code at ${missing.join(', ')}); deploying again`)
+    }
+  }
+
+  const deployer = account.address
+  const admin = getAddress(options.admin ?? deployer)
+  const treasury = getAddress(options.treasury ?? admin)
+  const feeBps = options.protocolFeeBps ?? DEFAULT_PROTOCOL_FEE_BPS
+  if (!Number.isInteger(feeBps) || feeBps < 0 || feeBps > 10_000) throw new DeployError(`invalid protocolFeeBps ${feeBps}`)
+
+  const art = {
+    SaharaToken: loadArtifact('SaharaToken'),
+    DevStablecoin: loadArtifact('DevStablecoin'),
+    AssetRegistry: loadArtifact('AssetRegistry'),
+    LicenseRegistry: loadArtifact('LicenseRegistry'),
+    ContributionShares: loadArtifact('ContributionShares'),
+    RevenueVault: loadArtifact('RevenueVault'),
+    Proxy: loadArtifact('ERC1967Proxy'),
+  }
+
+  // Plan every transaction's nonce up front so the proxies can be given each other's addresses.
+  let nonce = await publicClient.getTransactionCount({ address: deployer, blockTag: 'pending' })
+  const at = (n: number): Address => getContractAddress({ from: deployer, nonce: BigInt(n) })
+  const plan = {
+    SaharaToken: nonce,
+    USDT: options.stablecoin ? undefined : nonce + 1,
+  }
+  const implBase = nonce + (options.stablecoin ? 1 : 2)
+  const proxyBase = implBase + MODULES.length
+  const implAddr = Object.fromEntries(MODULES.map((m, i) => [m, at(implBase + i)])) as Record<ModuleName, Address>
+  const proxyAddr = Object.fromEntries(MODULES.map((m, i) => [m, at(proxyBase + i)])) as Record<ModuleName, Address>
+  const sahara = at(plan.SaharaToken)
+  const usdt = options.stablecoin ? getAddress(options.stablecoin) : at(plan.USDT!)
+  // Modules are first owned by the deployer so it can wire them; ownership then moves to `admin`.
+  const initialOwner = deployer
+
+  let startBlock: bigint | undefined
+  const chain = walletClient.chain ?? null
+
+  async function confirm(hash: Hash, what: string, expected?: Address): Promise<void> {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash })
+    if (receipt.status !== 'success') throw new DeployError(`${what} reverted (tx ${hash})`)
+    if (expected && (!receipt.contractAddress || getAddress(receipt.contractAddress) !== expected)) {
+      throw new DeployError(
+        `${what} landed at ${receipt.contractAddress} instead of the predicted ${expected}: ` +
+          `another transaction from ${deployer} was sent during the deployment`,
+      )
+    }
+    startBlock ??= receipt.blockNumber
+    log(`${what}${expected ? ` at ${expected}` : ''} (gas ${receipt.gasUsed})`)
+  }
+
+  async function create(artifact: Artifact, args: readonly unknown[], what: string): Promise<Address> {
+    const expected = at(nonce)
+    const hash = await walletClient.deployContract({
+      abi: artifact.abi,
+      bytecode: artifact.bytecode,
+      args,
+      account,
+      chain,
+      nonce: nonce++,
+    } as Parameters<typeof walletClient.deployContract>[0])
+    await confirm(hash, what, expected)
+    return expected
+  }
+
+  async function call(addressTo: Address, abi: Abi, functionName: string, args: readonly unknown[], what: string): Promise<void> {
+    const hash = await walletClient.sendTransaction({
+      to: addressTo,
+      data: encodeFunctionData({ abi, functionName, args }),
+      account,
+      chain,
+      nonce: nonce++,
+    })
+    await confirm(hash, what)
+  }
+
+  const recipient = getAddress(options.tokenRecipient ?? admin)
+  await create(art.SaharaToken, [recipient], 'SaharaToken')
+  if (!options.stablecoin) await create(art.DevStablecoin, [], 'DevStablecoin (USDT)')
+  for (const m of MODULES) await create(art[m], [], `${m} implementation`)
+
+  const init: Record<ModuleName, Hex> = {
+    AssetRegistry: encodeFunctionData({
+      abi: art.AssetRegistry.abi,
+      functionName: 'initialize',
+      args: [initialOwner, proxyAddr.LicenseRegistry],
+    }),
+    LicenseRegistry: encodeFunctionData({
+      abi: art.LicenseRegistry.abi,
+      functionName: 'initialize',
+      args: [initialOwner, proxyAddr.AssetRegistry, proxyAddr.RevenueVault],
+    }),
+    ContributionShares: encodeFunctionData({
+      abi: art.ContributionShares.abi,
+      functionName: 'initialize',
+      args: [initialOwner, proxyAddr.AssetRegistry, proxyAddr.RevenueVault],
+    }),
+    RevenueVault: encodeFunctionData({
+      abi: art.RevenueVault.abi,
+      functionName: 'initialize',
+      args: [initialOwner, proxyAddr.AssetRegistry, proxyAddr.ContributionShares, treasury, feeBps],
+    }),
+  }
+  for (const m of MODULES) {
+    const got = await create(art.Proxy, [implAddr[m], init[m]], `${m} proxy`)
+    if (got !== proxyAddr[m]) throw new DeployError(`${m} proxy address mismatch`)
+  }
+
+  const vault = art.RevenueVault.abi
+  await call(proxyAddr.RevenueVault, vault, 'setPaymentToken', [sahara, true], 'vault.setPaymentToken(SAHARA)')
+  await call(proxyAddr.RevenueVault, vault, 'setPaymentToken', [usdt, true], 'vault.setPaymentToken(USDT)')
+  await call(proxyAddr.RevenueVault, vault, 'setCollector', [proxyAddr.LicenseRegistry, true], 'vault.setCollector(LicenseRegistry)')
+
+  if (admin !== deployer) {
+    // Ownable2Step: the admin must call acceptOwnership() on each module to take over.
+    for (const m of MODULES) {
+      await call(proxyAddr[m], art[m].abi, 'transferOwnership', [admin], `${m}.transferOwnership(${admin}) (pending acceptance)`)
+    }
+  }
+
+  const deployments: Deployments = {
+    chainId,
+    ...(options.rpcUrl !== undefined ? { rpcUrl: options.rpcUrl } : {}),
+    deployer,
+    admin,
+    treasury,
+    startBlock: Number(startBlock ?? 0n),
+    contracts: {
+      SaharaToken: sahara,
+      USDT: usdt,
+      AssetRegistry: proxyAddr.AssetRegistry,
+      LicenseRegistry: proxyAddr.LicenseRegistry,
+      ContributionShares: proxyAddr.ContributionShares,
+      RevenueVault: proxyAddr.RevenueVault,
+    },
+    implementations: implAddr,
+  }
+  const file = options.deploymentsDir ? writeDeployments(options.deploymentsDir, deployments) : undefined
+  if (file) log(`wrote ${file}`)
+  return { deployments, ...(file ? { file } : {}), reused: false }
+}
