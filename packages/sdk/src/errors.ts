@@ -204,6 +204,7 @@ const formatters: Record<string, Formatter> = {
   NotAssetOwner: ([id, caller]) => `${caller} is not the owner of asset #${id}.`,
   RoyaltyTooHigh: ([total, max]) => `The parents' royalties add up to ${pct(total)}, above the maximum of ${pct(max)}.`,
   EmptyBatch: () => 'The batch is empty.',
+  UnknownVersion: ([id, version]) => `Asset #${id} has no version ${version}.`,
   InvalidKind: ([kind]) => `${kind} is not a valid asset kind.`,
   // LicenseRegistry
   UnknownTerms: ([id]) => `License terms #${id} do not exist.`,
@@ -226,6 +227,7 @@ const formatters: Record<string, Formatter> = {
     `The contributors' split can only grow once shares exist: it is ${pct(current)}, ${pct(requested)} was requested.`,
   SplitTooHigh: ([requested]) => `A contributors' split of ${pct(requested)} is above 100%.`,
   Soulbound: () => 'Contribution shares are soulbound and cannot be transferred.',
+  UnknownContribution: ([id]) => `Contribution #${id} does not exist.`,
   LengthMismatch: () => 'The lists of contributors, shares and evidence hashes have different lengths.',
   // RevenueVault
   TokenNotAllowed: ([token], ctx) => `Token ${tokenName(token, ctx)} is not accepted for payments.`,
@@ -236,6 +238,7 @@ const formatters: Record<string, Formatter> = {
   NotShares: ([caller]) => `${caller} is not the ContributionShares contract.`,
   ProtocolFeeTooHigh: ([bps, max]) => `A protocol fee of ${pct(bps)} is above the maximum of ${pct(max)}.`,
   TooManyPaymentTokens: ([max]) => `At most ${max} payment tokens can be enabled.`,
+  NoRoyaltyParents: ([id]) => `Asset #${id} has pending royalties but no parent with a royalty to forward them to.`,
   UnaccountedBalanceTooLow: ([token, needed, available], ctx) =>
     `The vault holds only ${amount(available, ctx, token)} of unaccounted ${tokenName(token, ctx)}, ${amount(needed, ctx, token)} needed.`,
   // Tokens
@@ -276,6 +279,14 @@ const formatters: Record<string, Formatter> = {
   UUPSUnsupportedProxiableUUID: () => 'The new implementation is not UUPS-compatible.',
   ERC1967InvalidImplementation: ([impl]) => `${impl} is not a valid implementation.`,
   AddressEmptyCode: ([target]) => `There is no contract at ${target}.`,
+  ERC1967NonPayable: () => 'This call does not accept native currency.',
+  SafeCastOverflowedUintDowncast: ([bits, value]) => `The value ${value} does not fit in ${bits} bits.`,
+  InvalidShortString: () => 'The string is not a valid short string.',
+  StringTooLong: ([str]) => `The string "${str}" is too long.`,
+  CheckpointUnorderedInsertion: () => 'A vote checkpoint would be written out of order.',
+  ERC20ExceededSafeSupply: ([increased, cap]) => `The supply would reach ${increased}, above the safe cap ${cap}.`,
+  ERC5805FutureLookup: ([timepoint, clock]) => `Votes at ${timepoint} are in the future (now ${clock}).`,
+  VotesExpiredSignature: ([expiry]) => `The delegation signature expired at ${new Date(Number(expiry) * 1000).toISOString()}.`,
   FailedCall: () => 'A low-level call failed.',
   ECDSAInvalidSignature: () => 'The signature is invalid.',
   ECDSAInvalidSignatureLength: () => 'The signature has the wrong length.',
@@ -287,7 +298,13 @@ const formatters: Record<string, Formatter> = {
 /** Turns a decoded custom error into one English sentence. Unknown names get a generic sentence. */
 export function describeContractError(errorName: string, args: readonly unknown[], ctx: ErrorContext = {}): string {
   const f = formatters[errorName]
-  if (f) return f(args, ctx)
+  if (f) {
+    try {
+      return f(args, ctx)
+    } catch {
+      // Arguments of an unexpected shape: fall through to the generic sentence.
+    }
+  }
   return `The contract reverted with ${errorName}(${args.map(formatArg).join(', ')}).`
 }
 

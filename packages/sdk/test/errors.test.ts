@@ -11,8 +11,13 @@ import {
   RpcError,
   decodeContractError,
   formatAmount,
+  assetRegistryAbi,
+  contributionSharesAbi,
+  devStablecoinAbi,
   licenseRegistryAbi,
   parseAmount,
+  revenueVaultAbi,
+  saharaTokenAbi,
   parseDeployments,
   resolveDeployments,
 } from '../src/index'
@@ -46,15 +51,23 @@ describe('decodeContractError', () => {
     assert.equal(e.message, `The allowance to the RevenueVault (${vault}) is 0 USDT but 5 USDT is needed; approve it first.`.replace(vault, getAddress(vault)))
   })
 
-  it('every interface error has its own sentence (no generic fallback)', () => {
-    for (const item of licenseRegistryAbi) {
-      if (item.type !== 'error') continue
-      const args = item.inputs.map((i) => (i.type === 'address' ? '0x0000000000000000000000000000000000000001' : i.type === 'string' ? 'why' : 1n))
-      const e = decodeContractError(reverted(licenseRegistryAbi, item.name, args))
-      assert.ok(e instanceof ContractError)
-      assert.ok(!e.message.startsWith('The contract reverted with'), `${item.name}: ${e.message}`)
-      assert.match(e.message, /^[A-Z0-9#].*\.$/)
+  it('every error of every protocol ABI has its own sentence (no generic fallback)', () => {
+    const sample = (type: string): unknown =>
+      type === 'address' ? '0x0000000000000000000000000000000000000001' : type === 'string' ? 'why' : type === 'bool' ? true : type.startsWith('bytes') ? `0x${'11'.repeat(32)}` : 1n
+    let checked = 0
+    for (const abi of [assetRegistryAbi, licenseRegistryAbi, contributionSharesAbi, revenueVaultAbi, saharaTokenAbi, devStablecoinAbi]) {
+      for (const item of abi as readonly { type: string; name?: string; inputs?: readonly { type: string }[] }[]) {
+        if (item.type !== 'error') continue
+        const args = (item.inputs ?? []).map((i) => sample(i.type))
+        const e = decodeContractError(reverted(abi as never, item.name!, args))
+        assert.ok(e instanceof ContractError, item.name)
+        assert.equal(e.errorName, item.name)
+        assert.ok(!e.message.startsWith('The contract reverted with'), `${item.name}: ${e.message}`)
+        assert.match(e.message, /^[A-Z0-9#].*\.$/, item.name)
+        checked++
+      }
     }
+    assert.ok(checked > 50, `only ${checked} errors checked`)
   })
 
   it('unreachable RPC -> RpcError sentence', () => {
