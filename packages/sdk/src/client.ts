@@ -26,7 +26,7 @@ export function createSaharaClient(config: SaharaClientConfig) {
   const r = <F extends (ctx: ReadContext, ...args: never[]) => unknown>(f: F) =>
     ((...args: never[]) => f(read, ...args)) as unknown as Tail<F>
   const w = <F extends (ctx: WriteContext, ...args: never[]) => unknown>(name: string, f: F) =>
-    ((...args: never[]) => f(write(name), ...args)) as unknown as Tail<F>
+    (async (...args: never[]) => f(write(name), ...args)) as unknown as Tail<F>
   return {
     ...read,
     walletClient: config.walletClient,

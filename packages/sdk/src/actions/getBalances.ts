@@ -42,7 +42,8 @@ export async function getBalances(
     const vault = ctx.deployments.contracts.RevenueVault
     const tokens = p.tokens
       ? p.tokens.map((t) => resolveToken(ctx.deployments, t))
-      : await readContract(ctx.publicClient, { address: vault, abi: revenueVaultAbi, functionName: 'paymentTokens' })
+      : // Tracked = ever allowed: revenue in a token that was later removed stays claimable.
+        await readContract(ctx.publicClient, { address: vault, abi: revenueVaultAbi, functionName: 'trackedTokens' })
     const assetIds = p.assetIds ? p.assetIds.map((x) => BigInt(x)) : await contributedAssets(ctx, account)
     return Promise.all(
       tokens.map(async (token) => {
