@@ -1,5 +1,5 @@
 import { parseEventLogs, type Address } from 'viem'
-import { simulateContract } from 'viem/actions'
+import { readContract, simulateContract } from 'viem/actions'
 import { revenueVaultAbi } from '../abis/generated'
 import { requireAccount, resolveToken, run, submit, type TokenLike, type TxResult, type WriteContext } from './_internal'
 import { getBalances } from './getBalances'
@@ -19,8 +19,17 @@ export async function claim(
     const account = requireAccount(ctx.walletClient, 'claim')
     const token = resolveToken(ctx.deployments, p.token)
     let assetIds: bigint[]
-    if (p.assetIds) assetIds = p.assetIds.map((x) => BigInt(x))
-    else {
+    if (p.assetIds) {
+      assetIds = p.assetIds.map((x) => BigInt(x))
+      const total = await readContract(ctx.publicClient, {
+        address: ctx.deployments.contracts.RevenueVault,
+        abi: revenueVaultAbi,
+        functionName: 'claimable',
+        args: [account.address, token, assetIds],
+      })
+      // The vault reverts ZeroAmount on an empty claim: report 0 without a transaction instead.
+      if (total === 0n) return { token, amount: 0n, assetIds }
+    } else {
       const [balance] = await getBalances(ctx, { account: account.address, tokens: [token] })
       if (!balance || balance.total === 0n) return { token, amount: 0n, assetIds: [] }
       assetIds = balance.contributions.map((c) => c.assetId)
