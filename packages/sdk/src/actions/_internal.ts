@@ -1,0 +1,188 @@
+import {
+  getAddress,
+  isAddress,
+  maxUint256,
+  parseSignature,
+  type Account,
+  type Address,
+  type Chain,
+  type Client,
+  type Hex,
+  type TransactionReceipt,
+  type Transport,
+} from 'viem'
+import { getBlock, readContract, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
+import { devStablecoinAbi } from '../abis/generated'
+import type { Deployments } from '../deployments'
+import {
+  InvalidArgumentError,
+  MissingWalletError,
+  TransactionRevertedError,
+  decodeContractError,
+  type ErrorContext,
+  type TokenDisplay,
+} from '../errors'
+
+/** Any viem client that can read (a PublicClient). */
+export type ReadClient = Client<Transport, Chain | undefined>
+/** Any viem client that can sign and send (a WalletClient with an account). */
+export type WalletLike = Client<Transport, Chain | undefined, Account | undefined>
+
+/** What read actions need. */
+export type ReadContext = { publicClient: ReadClient; deployments: Deployments }
+/** What write actions need. */
+export type WriteContext = ReadContext & { walletClient: WalletLike }
+
+/** Token names the SDK resolves from the deployments. */
+export type TokenLike = 'SAHARA' | 'USDT' | Address | (string & {})
+
+export function toBigInt(value: bigint | number | string, what: string): bigint {
+  try {
+    const v = typeof value === 'bigint' ? value : BigInt(value)
+    if (v < 0n) throw new Error('negative')
+    return v
+  } catch {
+    throw new InvalidArgumentError(`${what} must be a non-negative integer, got "${String(value)}".`)
+  }
+}
+
+export function requireAccount(walletClient: WalletLike | undefined, action: string): Account {
+  if (!walletClient?.account) throw new MissingWalletError(action)
+  return walletClient.account
+}
+
+/** Resolves "SAHARA", "USDT" or an address to a checksummed address. */
+export function resolveToken(deployments: Deployments, token: TokenLike): Address {
+  const upper = token.toUpperCase()
+  if (upper === 'SAHARA') return deployments.contracts.SaharaToken
+  if (upper === 'USDT') return deployments.contracts.USDT
+  if (isAddress(token, { strict: false })) return getAddress(token)
+  throw new InvalidArgumentError(`Unknown token "${token}"; use SAHARA, USDT or a token address.`)
+}
+
+const tokenCache = new WeakMap<object, Map<string, TokenDisplay>>()
+
+/** Symbol and decimals of an ERC-20 (cached per client). */
+export async function tokenDisplay(publicClient: ReadClient, token: Address): Promise<TokenDisplay> {
+  let cache = tokenCache.get(publicClient)
+  if (!cache) tokenCache.set(publicClient, (cache = new Map()))
+  const hit = cache.get(token.toLowerCase())
+  if (hit) return hit
+  const [symbol, decimals] = await Promise.all([
+    readContract(publicClient, { address: token, abi: devStablecoinAbi, functionName: 'symbol' }),
+    readContract(publicClient, { address: token, abi: devStablecoinAbi, functionName: 'decimals' }),
+  ])
+  const info = { symbol, decimals: Number(decimals) }
+  cache.set(token.toLowerCase(), info)
+  return info
+}
+
+/** Error context naming the protocol's contracts and tokens. */
+export function baseErrorContext(deployments: Deployments, extra: ErrorContext = {}): ErrorContext {
+  const c = deployments.contracts
+  return {
+    contracts: {
+      [c.RevenueVault.toLowerCase()]: 'RevenueVault',
+      [c.LicenseRegistry.toLowerCase()]: 'LicenseRegistry',
+      [c.AssetRegistry.toLowerCase()]: 'AssetRegistry',
+      [c.ContributionShares.toLowerCase()]: 'ContributionShares',
+    },
+    ...extra,
+  }
+}
+
+/** Result of every write action. */
+export type TxResult = { hash: Hex; receipt: TransactionReceipt }
+
+/**
+ * Sends a write that was already simulated (`simulateContract(...).request`: simulating first
+ * surfaces reverts as decoded custom errors before anything is signed) and waits for the receipt.
+ */
+export async function submit(ctx: WriteContext, request: unknown, action: string): Promise<TxResult> {
+  requireAccount(ctx.walletClient, action)
+  const hash = await writeContract(ctx.walletClient, { ...(request as object), chain: ctx.walletClient.chain ?? null } as never)
+  const receipt = await waitForTransactionReceipt(ctx.publicClient, { hash })
+  if (receipt.status !== 'success') throw new TransactionRevertedError(hash, action)
+  return { hash, receipt }
+}
+
+/** Runs an action body, turning any failure into a readable SaharaError. */
+export async function run<T>(ctx: ReadContext, errorCtx: ErrorContext | (() => ErrorContext), fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    const extra = typeof errorCtx === 'function' ? errorCtx() : errorCtx
+    throw decodeContractError(err, baseErrorContext(ctx.deployments, extra))
+  }
+}
+
+/** How to authorize the vault to pull tokens: an on-chain approval or an ERC-2612 permit. */
+export type Authorization = 'approve' | 'permit'
+
+/**
+ * Makes sure `spender` may pull `amount` of `token` from the wallet's account, sending an approve
+ * for exactly `amount` when the allowance is short (an exact approval leaves nothing standing).
+ */
+export async function ensureAllowance(
+  ctx: WriteContext,
+  token: Address,
+  spender: Address,
+  amount: bigint,
+  options: { infinite?: boolean } = {},
+): Promise<TxResult | undefined> {
+  const account = requireAccount(ctx.walletClient, 'approve')
+  const allowance = await readContract(ctx.publicClient, {
+    address: token,
+    abi: devStablecoinAbi,
+    functionName: 'allowance',
+    args: [account.address, spender],
+  })
+  if (allowance >= amount) return undefined
+  const { request } = await simulateContract(ctx.publicClient, {
+    account,
+    address: token,
+    abi: devStablecoinAbi,
+    functionName: 'approve',
+    args: [spender, options.infinite ? maxUint256 : amount],
+  })
+  return submit(ctx, request, 'approve')
+}
+
+/** Signs an ERC-2612 permit for `spender` over `value` using the token's ERC-5267 domain. */
+export async function signPermit(
+  ctx: WriteContext,
+  token: Address,
+  spender: Address,
+  value: bigint,
+  deadline: bigint,
+): Promise<{ deadline: bigint; v: number; r: Hex; s: Hex }> {
+  const account = requireAccount(ctx.walletClient, 'permit')
+  const [domain, nonce] = await Promise.all([
+    readContract(ctx.publicClient, { address: token, abi: devStablecoinAbi, functionName: 'eip712Domain' }),
+    readContract(ctx.publicClient, { address: token, abi: devStablecoinAbi, functionName: 'nonces', args: [account.address] }),
+  ])
+  const [, name, version, chainId, verifyingContract] = domain
+  const signature = await signTypedData(ctx.walletClient, {
+    account,
+    domain: { name, version, chainId, verifyingContract },
+    types: {
+      Permit: [
+        { name: 'owner', type: 'address' },
+        { name: 'spender', type: 'address' },
+        { name: 'value', type: 'uint256' },
+        { name: 'nonce', type: 'uint256' },
+        { name: 'deadline', type: 'uint256' },
+      ],
+    },
+    primaryType: 'Permit',
+    message: { owner: account.address, spender, value, nonce, deadline },
+  })
+  const { r, s, v, yParity } = parseSignature(signature)
+  return { deadline, v: Number(v ?? BigInt(yParity + 27)), r, s }
+}
+
+/** A deadline `seconds` after the latest block's time (chain time, which may differ from the wall clock). */
+export async function deadlineIn(publicClient: ReadClient, seconds = 3600): Promise<bigint> {
+  const block = await getBlock(publicClient, { blockTag: 'latest' })
+  return block.timestamp + BigInt(seconds)
+}

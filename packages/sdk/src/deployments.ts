@@ -1,0 +1,125 @@
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { getAddress, isAddress, type Address } from 'viem'
+import { DeploymentsError } from './errors'
+
+export const CONTRACT_NAMES = ['SaharaToken', 'USDT', 'AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault'] as const
+export type ContractName = (typeof CONTRACT_NAMES)[number]
+
+/** `<dir>/<chainId>.json` as written by the devnet deployer. */
+export type Deployments = {
+  chainId: number
+  rpcUrl?: string | undefined
+  deployer: Address
+  admin: Address
+  treasury: Address
+  startBlock: bigint
+  contracts: Record<ContractName, Address>
+  implementations: Record<string, Address>
+}
+
+/** Validates parsed JSON and normalizes it (checksummed addresses, bigint startBlock). */
+export function parseDeployments(json: unknown, source = 'deployments'): Deployments {
+  const fail = (what: string): never => {
+    throw new DeploymentsError(`${source} is not a valid deployments file: ${what}.`)
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) fail('expected a JSON object')
+  const o = json as Record<string, unknown>
+  const chainId = o.chainId
+  if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId) || chainId <= 0) fail('chainId must be a positive integer')
+  const addr = (value: unknown, field: string): Address => {
+    if (typeof value !== 'string' || !isAddress(value, { strict: false })) return fail(`${field} must be an address`)
+    return getAddress(value)
+  }
+  let startBlock: bigint
+  const sb = o.startBlock
+  if (typeof sb === 'number' && Number.isSafeInteger(sb) && sb >= 0) startBlock = BigInt(sb)
+  else if (typeof sb === 'string' && /^(0x[0-9a-fA-F]+|\d+)$/.test(sb)) startBlock = BigInt(sb)
+  else if (sb === undefined) startBlock = 0n
+  else startBlock = fail('startBlock must be a block number')
+  if (o.rpcUrl !== undefined && typeof o.rpcUrl !== 'string') fail('rpcUrl must be a string')
+  const c = o.contracts
+  if (!c || typeof c !== 'object') fail('contracts is missing')
+  const contracts = {} as Record<ContractName, Address>
+  for (const name of CONTRACT_NAMES) contracts[name] = addr((c as Record<string, unknown>)[name], `contracts.${name}`)
+  const implementations: Record<string, Address> = {}
+  if (o.implementations !== undefined) {
+    if (!o.implementations || typeof o.implementations !== 'object') fail('implementations must be an object')
+    for (const [k, v] of Object.entries(o.implementations as Record<string, unknown>)) implementations[k] = addr(v, `implementations.${k}`)
+  }
+  return {
+    chainId: chainId as number,
+    rpcUrl: o.rpcUrl as string | undefined,
+    deployer: addr(o.deployer, 'deployer'),
+    admin: addr(o.admin, 'admin'),
+    treasury: addr(o.treasury, 'treasury'),
+    startBlock,
+    contracts,
+    implementations,
+  }
+}
+
+/** Reads and validates one deployments file. */
+export function loadDeploymentsFile(path: string): Deployments {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new DeploymentsError(`Cannot read the deployments file ${path}.`, { cause: err })
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new DeploymentsError(`The deployments file ${path} is not valid JSON.`, { cause: err })
+  }
+  return parseDeployments(json, path)
+}
+
+export type ResolveDeploymentsOptions = {
+  chainId: number
+  /** A deployments file, or a directory holding `<chainId>.json`. Searched first. */
+  path?: string | undefined
+  /** Base for the relative default directories (default: process.cwd()). */
+  cwd?: string | undefined
+  /** Environment (default: process.env); SAHARA_DEPLOYMENTS names a directory. */
+  env?: Record<string, string | undefined> | undefined
+}
+
+/** The directories searched for `<chainId>.json`, in order. */
+export function deploymentsSearchPath(options: Omit<ResolveDeploymentsOptions, 'chainId'> = {}): string[] {
+  const cwd = options.cwd ?? process.cwd()
+  const env = options.env ?? process.env
+  const dirs: string[] = []
+  if (options.path) dirs.push(resolve(cwd, options.path))
+  if (env.SAHARA_DEPLOYMENTS) dirs.push(resolve(cwd, env.SAHARA_DEPLOYMENTS))
+  dirs.push(resolve(cwd, '.sahara/devnet/deployments'), resolve(cwd, 'deployments'))
+  return dirs
+}
+
+/**
+ * Finds and loads the deployments for a chain: an explicit file (or directory), then
+ * $SAHARA_DEPLOYMENTS, ./.sahara/devnet/deployments and ./deployments. A file whose chainId
+ * differs from the requested chain is an error (it would point at the wrong contracts).
+ */
+export function resolveDeployments(options: ResolveDeploymentsOptions): Deployments {
+  const tried: string[] = []
+  for (const entry of deploymentsSearchPath(options)) {
+    const file = existsSync(entry) && statSync(entry).isFile() ? entry : join(entry, `${options.chainId}.json`)
+    tried.push(file)
+    if (!existsSync(file)) {
+      if (options.path && entry === resolve(options.cwd ?? process.cwd(), options.path)) {
+        throw new DeploymentsError(`No deployments for chain ${options.chainId} at ${options.path}.`)
+      }
+      continue
+    }
+    const d = loadDeploymentsFile(file)
+    if (d.chainId !== options.chainId) {
+      throw new DeploymentsError(`The deployments file ${file} is for chain ${d.chainId}, but the node is chain ${options.chainId}.`)
+    }
+    return d
+  }
+  throw new DeploymentsError(
+    `No deployments found for chain ${options.chainId}; looked in ${tried.join(', ')}. Start the devnet or pass --deployments.`,
+  )
+}

@@ -1,0 +1,384 @@
+import {
+  BaseError as ViemBaseError,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
+  HttpRequestError,
+  InsufficientFundsError,
+  TimeoutError,
+  WebSocketRequestError,
+  decodeErrorResult,
+  formatUnits,
+  parseAbi,
+  type Abi,
+  type Address,
+  type Hex,
+} from 'viem'
+import {
+  assetRegistryAbi,
+  contributionSharesAbi,
+  devStablecoinAbi,
+  licenseRegistryAbi,
+  revenueVaultAbi,
+  saharaTokenAbi,
+} from './abis/generated'
+
+/** Root of every error the SDK throws. `shortMessage` is one readable sentence. */
+export class SaharaError extends Error {
+  override name = 'SaharaError'
+  readonly shortMessage: string
+  readonly details?: string | undefined
+  constructor(shortMessage: string, options: { cause?: unknown; details?: string } = {}) {
+    super(shortMessage, options.cause === undefined ? undefined : { cause: options.cause })
+    this.shortMessage = shortMessage
+    this.details = options.details
+  }
+}
+
+/** A CID could not be computed or parsed, or cannot be stored on-chain. */
+export class CidError extends SaharaError {
+  override name = 'CidError'
+}
+
+/** The deployments file is missing, unreadable or malformed. */
+export class DeploymentsError extends SaharaError {
+  override name = 'DeploymentsError'
+}
+
+/** An argument given to the SDK is malformed (amount, relation, kind, address...). */
+export class InvalidArgumentError extends SaharaError {
+  override name = 'InvalidArgumentError'
+}
+
+/** A write action was called without a wallet client holding an account. */
+export class MissingWalletError extends SaharaError {
+  override name = 'MissingWalletError'
+  constructor(action: string) {
+    super(`${action} sends a transaction, so it needs a wallet client with an account (a private key).`)
+  }
+}
+
+/** A contract call reverted; `errorName` and `args` are the decoded custom error. */
+export class ContractError extends SaharaError {
+  override name = 'ContractError'
+  readonly errorName: string
+  readonly args: readonly unknown[]
+  constructor(message: string, errorName: string, args: readonly unknown[], cause?: unknown) {
+    super(message, { cause, details: `${errorName}(${args.map(formatArg).join(', ')})` })
+    this.errorName = errorName
+    this.args = args
+  }
+}
+
+/** The RPC endpoint could not be reached or failed. */
+export class RpcError extends SaharaError {
+  override name = 'RpcError'
+}
+
+/** A transaction was mined but reverted. */
+export class TransactionRevertedError extends SaharaError {
+  override name = 'TransactionRevertedError'
+  readonly hash: Hex
+  constructor(hash: Hex, action: string) {
+    super(`The ${action} transaction ${hash} was mined but reverted.`)
+    this.hash = hash
+  }
+}
+
+/** Token display info used to print amounts in error messages. */
+export type TokenDisplay = { symbol: string; decimals: number }
+
+/** What an action knows about its call, so revert messages can name tokens and amounts. */
+export type ErrorContext = {
+  /** Token of the amounts in the error (fees, allowances, balances). */
+  token?: TokenDisplay | undefined
+  /** Known tokens by address (lower case), to name a token given by address. */
+  tokens?: Record<string, TokenDisplay> | undefined
+  /** Names of known contracts by address (lower case), e.g. the RevenueVault. */
+  contracts?: Record<string, string> | undefined
+  /** What was being done, e.g. "buyLicense"; used in fallbacks. */
+  action?: string | undefined
+}
+
+// OpenZeppelin 5 errors that the implementation ABIs inherit; listed here as well so they decode
+// even while only interface ABIs are available, and for calls into other contracts (tokens).
+const openZeppelinErrors = parseAbi([
+  'error OwnableUnauthorizedAccount(address account)',
+  'error OwnableInvalidOwner(address owner)',
+  'error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)',
+  'error ERC20InvalidSender(address sender)',
+  'error ERC20InvalidReceiver(address receiver)',
+  'error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)',
+  'error ERC20InvalidApprover(address approver)',
+  'error ERC20InvalidSpender(address spender)',
+  'error ERC2612ExpiredSignature(uint256 deadline)',
+  'error ERC2612InvalidSigner(address signer, address owner)',
+  'error InvalidAccountNonce(address account, uint256 currentNonce)',
+  'error ERC721InvalidOwner(address owner)',
+  'error ERC721NonexistentToken(uint256 tokenId)',
+  'error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner)',
+  'error ERC721InvalidSender(address sender)',
+  'error ERC721InvalidReceiver(address receiver)',
+  'error ERC721InsufficientApproval(address operator, uint256 tokenId)',
+  'error ERC721InvalidApprover(address approver)',
+  'error ERC721InvalidOperator(address operator)',
+  'error SafeERC20FailedOperation(address token)',
+  'error ReentrancyGuardReentrantCall()',
+  'error InvalidInitialization()',
+  'error NotInitializing()',
+  'error UUPSUnauthorizedCallContext()',
+  'error UUPSUnsupportedProxiableUUID(bytes32 slot)',
+  'error ERC1967InvalidImplementation(address implementation)',
+  'error AddressEmptyCode(address target)',
+  'error FailedCall()',
+  'error ECDSAInvalidSignature()',
+  'error ECDSAInvalidSignatureLength(uint256 length)',
+  'error ECDSAInvalidSignatureS(bytes32 s)',
+])
+
+function errorsOf(abi: Abi): Abi {
+  return abi.filter((item) => item.type === 'error')
+}
+
+/** Every custom error the protocol can raise (our contracts, tokens, OpenZeppelin). */
+export const saharaErrorsAbi: Abi = dedupe([
+  ...errorsOf(assetRegistryAbi as Abi),
+  ...errorsOf(licenseRegistryAbi as Abi),
+  ...errorsOf(contributionSharesAbi as Abi),
+  ...errorsOf(revenueVaultAbi as Abi),
+  ...errorsOf(saharaTokenAbi as Abi),
+  ...errorsOf(devStablecoinAbi as Abi),
+  ...openZeppelinErrors,
+])
+
+function dedupe(items: Abi): Abi {
+  const seen = new Set<string>()
+  return items.filter((item) => {
+    const key = JSON.stringify(item)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+
+function formatArg(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString()
+  if (typeof value === 'string') return value
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+}
+
+function pct(bps: unknown): string {
+  const n = Number(bps)
+  return `${(n / 100).toString()}%`
+}
+
+function shortAddress(a: unknown, ctx: ErrorContext): string {
+  const s = String(a)
+  const named = ctx.contracts?.[s.toLowerCase()]
+  return named ? `the ${named} (${s})` : s
+}
+
+function amount(value: unknown, ctx: ErrorContext, token?: unknown): string {
+  const info = (typeof token === 'string' ? ctx.tokens?.[token.toLowerCase()] : undefined) ?? ctx.token
+  const v = BigInt(value as bigint)
+  if (!info) return `${v.toString()} (smallest units)`
+  return `${formatUnits(v, info.decimals)} ${info.symbol}`
+}
+
+function tokenName(token: unknown, ctx: ErrorContext): string {
+  const info = ctx.tokens?.[String(token).toLowerCase()]
+  return info ? `${info.symbol} (${String(token)})` : String(token)
+}
+
+type Formatter = (args: readonly any[], ctx: ErrorContext) => string
+
+/** One readable sentence per custom error. */
+const formatters: Record<string, Formatter> = {
+  // AssetRegistry
+  UnknownAsset: ([id]) => `Asset #${id} does not exist.`,
+  KindNotEnabled: ([kind]) => `Asset kind ${kind} is not enabled in the registry.`,
+  TooManyParents: ([count, max]) => `An asset can have at most ${max} parents, but ${count} were given.`,
+  DuplicateParent: ([id]) => `Parent asset #${id} is listed more than once.`,
+  UnsupportedCodec: ([codec]) => `Content codec 0x${Number(codec).toString(16)} is not accepted by the registry.`,
+  EmptyDigest: () => 'The content digest is empty.',
+  NotAssetOwner: ([id, caller]) => `${caller} is not the owner of asset #${id}.`,
+  RoyaltyTooHigh: ([total, max]) => `The parents' royalties add up to ${pct(total)}, above the maximum of ${pct(max)}.`,
+  EmptyBatch: () => 'The batch is empty.',
+  UnknownVersion: ([id, version]) => `Asset #${id} has no version ${version}.`,
+  InvalidKind: ([kind]) => `${kind} is not a valid asset kind.`,
+  // LicenseRegistry
+  UnknownTerms: ([id]) => `License terms #${id} do not exist.`,
+  UnknownLicense: ([id]) => `License #${id} does not exist.`,
+  InvalidTerms: ([reason]) => `The license terms are invalid: ${String(reason).replace(/\.$/, '')}.`,
+  SalesClosed: ([id]) => `Sales under license terms #${id} are closed.`,
+  SupplyCapReached: ([id, cap]) => `All ${cap} licenses under terms #${id} have been sold.`,
+  FeeAboveMax: ([fee, max], ctx) => `Fee ${amount(fee, ctx)} is above your maximum ${amount(max, ctx)}.`,
+  LicenseNotTransferable: ([id]) => `License #${id} cannot be transferred.`,
+  DerivativeNotAllowed: ([parentId, licenseId, account]) =>
+    BigInt(licenseId) === 0n
+      ? `${account} may not derive from asset #${parentId} without a license: buy one whose terms allow derivatives (OPEN or COMMERCIAL_REMIX) and pass its id.`
+      : `License #${licenseId} does not let ${account} derive from asset #${parentId}: it is for another asset, expired, not held by ${account}, or its terms do not allow derivatives.`,
+  PayPerUseNotSoldHere: ([id]) => `License terms #${id} are pay-per-use: they are consumed through a payment channel, not bought.`,
+  // ContributionShares
+  NotAuthorizedMinter: ([id, caller]) => `${caller} may not mint shares in asset #${id}: only its owner or an authorized minter can.`,
+  ZeroShares: () => 'The number of shares must be greater than zero.',
+  ZeroAddress: () => 'The zero address is not allowed here.',
+  SplitCanOnlyGrow: ([current, requested]) =>
+    `The contributors' split can only grow once shares exist: it is ${pct(current)}, ${pct(requested)} was requested.`,
+  SplitTooHigh: ([requested]) => `A contributors' split of ${pct(requested)} is above 100%.`,
+  Soulbound: () => 'Contribution shares are soulbound and cannot be transferred.',
+  UnknownContribution: ([id]) => `Contribution #${id} does not exist.`,
+  LengthMismatch: () => 'The lists of contributors, shares and evidence hashes have different lengths.',
+  // RevenueVault
+  TokenNotAllowed: ([token], ctx) => `Token ${tokenName(token, ctx)} is not accepted for payments.`,
+  ZeroAmount: () => 'The amount must be greater than zero.',
+  FeeOnTransferNotSupported: ([token, expected, received], ctx) =>
+    `Token ${tokenName(token, ctx)} took a fee on transfer (expected ${amount(expected, ctx, token)}, received ${amount(received, ctx, token)}); such tokens are not supported.`,
+  NotCollector: ([caller]) => `${caller} is not an authorized revenue collector.`,
+  NotShares: ([caller]) => `${caller} is not the ContributionShares contract.`,
+  ProtocolFeeTooHigh: ([bps, max]) => `A protocol fee of ${pct(bps)} is above the maximum of ${pct(max)}.`,
+  TooManyPaymentTokens: ([max]) => `At most ${max} payment tokens can be enabled.`,
+  NoRoyaltyParents: ([id]) => `Asset #${id} has pending royalties but no parent with a royalty to forward them to.`,
+  UnaccountedBalanceTooLow: ([token, needed, available], ctx) =>
+    `The vault holds only ${amount(available, ctx, token)} of unaccounted ${tokenName(token, ctx)}, ${amount(needed, ctx, token)} needed.`,
+  // Tokens
+  FaucetLimitExceeded: ([requested, max], ctx) => `The faucet gives at most ${amount(max, ctx)} per call; ${amount(requested, ctx)} was requested.`,
+  ZeroRecipient: () => 'The recipient is the zero address.',
+  InvalidSignature: () => 'The signature is invalid.',
+  AuthorizationExpired: () => 'The signed authorization has expired.',
+  AuthorizationNotYetValid: () => 'The signed authorization is not valid yet.',
+  AuthorizationAlreadyUsed: () => 'The signed authorization was already used or canceled.',
+  CallerNotPayee: ([caller, payee]) => `${caller} is not the payee ${payee} of this authorization.`,
+  // OpenZeppelin
+  OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin.`,
+  OwnableInvalidOwner: ([owner]) => `${owner} cannot be the owner.`,
+  ERC20InsufficientBalance: ([sender, balance, needed], ctx) =>
+    `${sender} has ${amount(balance, ctx)} but ${amount(needed, ctx)} is needed.`,
+  ERC20InsufficientAllowance: ([spender, allowance, needed], ctx) =>
+    `The allowance to ${shortAddress(spender, ctx)} is ${amount(allowance, ctx)} but ${amount(needed, ctx)} is needed; approve it first.`,
+  ERC20InvalidSender: ([a]) => `${a} cannot send tokens.`,
+  ERC20InvalidReceiver: ([a]) => `${a} cannot receive tokens.`,
+  ERC20InvalidApprover: ([a]) => `${a} cannot approve.`,
+  ERC20InvalidSpender: ([a]) => `${a} cannot be approved as a spender.`,
+  ERC2612ExpiredSignature: ([deadline]) => `The permit expired at ${new Date(Number(deadline) * 1000).toISOString()}.`,
+  ERC2612InvalidSigner: ([signer, owner]) => `The permit was signed by ${signer}, not by the owner ${owner}.`,
+  InvalidAccountNonce: ([account, nonce]) => `The nonce is wrong for ${account} (current nonce ${nonce}).`,
+  ERC721InvalidOwner: ([owner]) => `${owner} cannot own tokens.`,
+  ERC721NonexistentToken: ([id]) => `Token #${id} does not exist.`,
+  ERC721IncorrectOwner: ([sender, id, owner]) => `${sender} does not own token #${id}; ${owner} does.`,
+  ERC721InvalidSender: ([a]) => `${a} cannot send this token.`,
+  ERC721InvalidReceiver: ([a]) => `${a} cannot receive this token.`,
+  ERC721InsufficientApproval: ([operator, id]) => `${operator} is not approved to move token #${id}.`,
+  ERC721InvalidApprover: ([a]) => `${a} cannot approve this token.`,
+  ERC721InvalidOperator: ([a]) => `${a} cannot be an operator.`,
+  SafeERC20FailedOperation: ([token], ctx) => `The token transfer of ${tokenName(token, ctx)} failed.`,
+  ReentrancyGuardReentrantCall: () => 'Reentrant call rejected.',
+  InvalidInitialization: () => 'The contract is already initialized.',
+  NotInitializing: () => 'The contract is not initializing.',
+  UUPSUnauthorizedCallContext: () => 'This function must be called through the proxy.',
+  UUPSUnsupportedProxiableUUID: () => 'The new implementation is not UUPS-compatible.',
+  ERC1967InvalidImplementation: ([impl]) => `${impl} is not a valid implementation.`,
+  AddressEmptyCode: ([target]) => `There is no contract at ${target}.`,
+  ERC1967NonPayable: () => 'This call does not accept native currency.',
+  SafeCastOverflowedUintDowncast: ([bits, value]) => `The value ${value} does not fit in ${bits} bits.`,
+  InvalidShortString: () => 'The string is not a valid short string.',
+  StringTooLong: ([str]) => `The string "${str}" is too long.`,
+  CheckpointUnorderedInsertion: () => 'A vote checkpoint would be written out of order.',
+  ERC20ExceededSafeSupply: ([increased, cap]) => `The supply would reach ${increased}, above the safe cap ${cap}.`,
+  ERC5805FutureLookup: ([timepoint, clock]) => `Votes at ${timepoint} are in the future (now ${clock}).`,
+  VotesExpiredSignature: ([expiry]) => `The delegation signature expired at ${new Date(Number(expiry) * 1000).toISOString()}.`,
+  FailedCall: () => 'A low-level call failed.',
+  ECDSAInvalidSignature: () => 'The signature is invalid.',
+  ECDSAInvalidSignatureLength: () => 'The signature has the wrong length.',
+  ECDSAInvalidSignatureS: () => 'The signature is malleable (high s).',
+  Error: ([reason]) => `The contract reverted: ${String(reason).replace(/\.$/, '')}.`,
+  Panic: ([code]) => `The contract panicked (code 0x${Number(code).toString(16)}).`,
+}
+
+/** Turns a decoded custom error into one English sentence. Unknown names get a generic sentence. */
+export function describeContractError(errorName: string, args: readonly unknown[], ctx: ErrorContext = {}): string {
+  const f = formatters[errorName]
+  if (f) {
+    try {
+      return f(args, ctx)
+    } catch {
+      // Arguments of an unexpected shape: fall through to the generic sentence.
+    }
+  }
+  return `The contract reverted with ${errorName}(${args.map(formatArg).join(', ')}).`
+}
+
+/** Decodes raw revert data against every protocol error; undefined when it is not one of ours. */
+export function decodeRevertData(data: Hex): { errorName: string; args: readonly unknown[] } | undefined {
+  try {
+    const decoded = decodeErrorResult({ abi: saharaErrorsAbi, data })
+    return { errorName: decoded.errorName, args: (decoded.args ?? []) as readonly unknown[] }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Converts anything thrown by viem (or by us) into a SaharaError with a readable sentence:
+ * custom errors of our contracts, OpenZeppelin's ERC-20/721/Ownable errors, require strings and
+ * panics become ContractError (raw name in `errorName`); connection failures become RpcError.
+ */
+export function decodeContractError(err: unknown, ctx: ErrorContext = {}): SaharaError {
+  if (err instanceof SaharaError) return err
+  if (err instanceof ViemBaseError) {
+    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null
+    if (reverted) {
+      let decoded = reverted.data ? { errorName: reverted.data.errorName, args: (reverted.data.args ?? []) as readonly unknown[] } : undefined
+      if (!decoded && reverted.raw) decoded = decodeRevertData(reverted.raw)
+      if (decoded) return new ContractError(describeContractError(decoded.errorName, decoded.args, ctx), decoded.errorName, decoded.args, err)
+      if (reverted.reason) return new ContractError(`The contract reverted: ${reverted.reason}.`, 'Error', [reverted.reason], err)
+      return new ContractError(
+        `The contract reverted without a reason${reverted.signature ? ` (unknown error ${reverted.signature})` : ''}.`,
+        reverted.signature ?? 'Unknown',
+        [],
+        err,
+      )
+    }
+    // Reverts seen outside simulateContract (eth_call / estimateGas) carry raw data somewhere in the chain.
+    const withData = err.walk((e) => typeof (e as { data?: unknown }).data === 'string' && /^0x[0-9a-f]{8}/i.test((e as { data: string }).data))
+    if (withData) {
+      const decoded = decodeRevertData((withData as unknown as { data: Hex }).data)
+      if (decoded) return new ContractError(describeContractError(decoded.errorName, decoded.args, ctx), decoded.errorName, decoded.args, err)
+    }
+    if (err.walk((e) => e instanceof ContractFunctionZeroDataError)) {
+      return new SaharaError('The contract returned no data: is the deployments file for this chain, and is the node the one it was deployed to?', { cause: err })
+    }
+    if (err.walk((e) => e instanceof InsufficientFundsError)) {
+      return new SaharaError('The account does not have enough native currency to pay for gas.', { cause: err })
+    }
+    const http = err.walk((e) => e instanceof HttpRequestError || e instanceof WebSocketRequestError || e instanceof TimeoutError)
+    if (http) {
+      const url = (http as { url?: string }).url
+      return new RpcError(`Cannot reach the RPC endpoint${url ? ` at ${url}` : ''}: is the node running?`, { cause: err })
+    }
+    return new SaharaError(sentence(err.shortMessage), { cause: err, details: err.details })
+  }
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ECONNREFUSED') return new RpcError('Cannot reach the RPC endpoint: connection refused.', { cause: err })
+    return new SaharaError(sentence(err.message), { cause: err })
+  }
+  return new SaharaError(sentence(String(err)))
+}
+
+function sentence(s: string): string {
+  const first = s.split('\n')[0]?.trim() ?? ''
+  if (!first) return 'Unknown error.'
+  return /[.!?]$/.test(first) ? first : `${first}.`
+}
+
+/** Runs `fn` and rethrows anything as a decoded SaharaError. */
+export async function withDecodedErrors<T>(fn: () => Promise<T>, ctx: ErrorContext = {}): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw decodeContractError(err, ctx)
+  }
+}
+
+export type { Address }

@@ -1,0 +1,8 @@
+export * from './abis/generated'
+export * from './cid'
+export * from './errors'
+export * from './deployments'
+export * from './constants'
+export * from './amounts'
+export * from './actions'
+export { createSaharaClient, type SaharaClient, type SaharaClientConfig } from './client'
