@@ -460,6 +460,23 @@ contract RevenueVaultTest is ProtocolFixture {
         assertEq(vault.reserves(usdtAddr), 25e6);
     }
 
+    function test_claim_emitsPerAssetContributorEvents() public {
+        uint256 other = _registerAsset(carol);
+        _split(asset, 10_000);
+        _split(other, 10_000);
+        _mintShares(asset, bob, 1);
+        _mintShares(other, bob, 1);
+        _pay(dave, asset, usdtAddr, 100e6);
+        _pay(dave, other, usdtAddr, 200e6);
+        vm.expectEmit(address(vault));
+        emit RevenueVault.ContributorClaimed(asset, bob, usdtAddr, 97.5e6);
+        vm.expectEmit(address(vault));
+        emit RevenueVault.ContributorClaimed(other, bob, usdtAddr, 195e6);
+        vm.expectEmit(address(vault));
+        emit IRevenueVault.Claimed(bob, usdtAddr, 292.5e6);
+        _claim(bob, usdtAddr, _ids(asset, other));
+    }
+
     function test_claim_revertsWhenNothing() public {
         vm.expectRevert(IRevenueVault.ZeroAmount.selector);
         _claim(bob, usdtAddr, _ids(asset));
