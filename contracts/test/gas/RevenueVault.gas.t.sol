@@ -162,6 +162,24 @@ contract RevenueVaultGasTest is ProtocolFixture {
         _report("claim, contributor in 1 asset", vm.lastCallGas().gasTotalUsed, CLAIM_BUDGET);
     }
 
+    /// @dev Informational: a mint checkpoints the contributor in every tracked token.
+    function test_gas_mint_newContributor_afterRevenue() public {
+        _detect();
+        uint256 id = _withContributors(10);
+        _payGas(id);
+        vm.prank(bob);
+        sahara.approve(address(vault), type(uint256).max);
+        vm.prank(bob);
+        vault.pay(id, address(sahara), 1e18);
+        vm.prank(alice);
+        shares.mint(id, makeAddr("newcomer"), 5, 1, keccak256("evidence"));
+        emit log_named_uint("mint, new contributor, 2 tokens with revenue", vm.lastCallGas().gasTotalUsed);
+        address existing = address(uint160(0x100000 + 3));
+        vm.prank(alice);
+        shares.mint(id, existing, 5, 1, keccak256("evidence"));
+        emit log_named_uint("mint, existing contributor with revenue due", vm.lastCallGas().gasTotalUsed);
+    }
+
     function test_gas_flush_depth_1() public {
         _detect();
         uint256 leaf = _lineage(1);
