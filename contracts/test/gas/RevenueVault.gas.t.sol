@@ -54,6 +54,8 @@ contract RevenueVaultGasTest is ProtocolFixture {
             shares.mintBatch(assetId, who, amounts, 1, ev);
         }
         vm.resumeGasMetering();
+        assertGt(shares.balanceOf(address(uint160(0x100000 + n - 1)), assetId), 0);
+        assertEq(shares.contributionCount(), n);
     }
 
     function _lineage(uint256 depth) internal returns (uint256 leaf) {

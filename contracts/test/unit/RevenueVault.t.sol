@@ -5,14 +5,12 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {FeeOnTransferToken} from "../utils/FeeOnTransferToken.sol";
 import {RevenueVault} from "../../src/revenue/RevenueVault.sol";
 import {IRevenueVault} from "../../src/interfaces/IRevenueVault.sol";
-import {ILicenseRegistry} from "../../src/interfaces/ILicenseRegistry.sol";
 
 contract RevenueVaultTest is ProtocolFixture {
     address internal usdtAddr;
