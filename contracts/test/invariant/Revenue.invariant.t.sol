@@ -37,10 +37,11 @@ contract RevenueInvariantTest is ProtocolFixture {
         actors[3] = dave;
         actors[4] = erin;
         actors[5] = frank;
-        handler = new RevenueHandler(vault, shares, registry, licenses, usdt, sahara, fot, admin, treasury, actors, roots);
+        address[2] memory treasuries = [treasury, makeAddr("treasury2")];
+        handler = new RevenueHandler(vault, shares, registry, licenses, usdt, sahara, fot, admin, treasuries, actors, roots);
         sahara.transfer(address(handler), sahara.balanceOf(address(this)));
 
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = RevenueHandler.pay.selector;
         selectors[1] = RevenueHandler.mintShares.selector;
         selectors[2] = RevenueHandler.raiseSplit.selector;
@@ -50,6 +51,7 @@ contract RevenueInvariantTest is ProtocolFixture {
         selectors[6] = RevenueHandler.registerChild.selector;
         selectors[7] = RevenueHandler.setProtocolFee.selector;
         selectors[8] = RevenueHandler.payFeeOnTransfer.selector;
+        selectors[9] = RevenueHandler.rotateTreasury.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }

@@ -33,7 +33,7 @@ contract RevenueHandler is Test {
     SaharaToken public sahara;
     FeeOnTransferToken public fot;
     address public admin;
-    address public treasury;
+    address[2] public treasuries; // the admin rotates the treasury between these two
 
     address[] public actors;
     address[] public accounts; // actors + treasury
@@ -70,7 +70,7 @@ contract RevenueHandler is Test {
         SaharaToken sahara_,
         FeeOnTransferToken fot_,
         address admin_,
-        address treasury_,
+        address[2] memory treasuries_,
         address[] memory actors_,
         uint256[] memory assets_
     ) {
@@ -82,13 +82,14 @@ contract RevenueHandler is Test {
         sahara = sahara_;
         fot = fot_;
         admin = admin_;
-        treasury = treasury_;
+        treasuries = treasuries_;
         tokens = [address(usdt_), address(sahara_)];
         for (uint256 i; i < actors_.length; ++i) {
             actors.push(actors_[i]);
             accounts.push(actors_[i]);
         }
-        accounts.push(treasury_);
+        accounts.push(treasuries_[0]);
+        accounts.push(treasuries_[1]);
         for (uint256 i; i < assets_.length; ++i) {
             assets.push(assets_[i]);
         }
@@ -262,6 +263,15 @@ contract RevenueHandler is Test {
         ++calls["setProtocolFee"];
     }
 
+    /// @dev The admin hands the treasury role to the other treasury address; fees accrued so far
+    ///      must stay with the outgoing one.
+    function rotateTreasury() external {
+        address next = vault.treasury() == treasuries[0] ? treasuries[1] : treasuries[0];
+        vm.prank(admin);
+        vault.setTreasury(next);
+        ++calls["rotateTreasury"];
+    }
+
     /// @dev A fee-on-transfer token allowed by mistake must never be accepted.
     function payFeeOnTransfer(uint256 actorSeed, uint256 assetSeed, uint256 amount) external {
         address payer = actors[actorSeed % actors.length];
@@ -286,7 +296,8 @@ contract RevenueHandler is Test {
         rest -= royalties;
         (uint16 contributorBps, uint256 total) = shares.splitOf(assetId);
         uint256 contributors = total == 0 ? 0 : rest * contributorBps / BPS;
-        ghostCreditWei[treasury][token] += fee;
+        // Fees belong to the treasury in office when they accrue.
+        ghostCreditWei[vault.treasury()][token] += fee;
         ghostCreditWei[registry.ownerOf(assetId)][token] += rest - contributors;
         ghostPending[assetId][token] += royalties;
         ghostReceived[assetId][token] += amount;
