@@ -41,7 +41,7 @@ contract RevenueInvariantTest is ProtocolFixture {
         handler = new RevenueHandler(vault, shares, registry, licenses, usdt, sahara, fot, admin, treasuries, actors, roots);
         sahara.transfer(address(handler), sahara.balanceOf(address(this)));
 
-        bytes4[] memory selectors = new bytes4[](10);
+        bytes4[] memory selectors = new bytes4[](11);
         selectors[0] = RevenueHandler.pay.selector;
         selectors[1] = RevenueHandler.mintShares.selector;
         selectors[2] = RevenueHandler.raiseSplit.selector;
@@ -52,6 +52,7 @@ contract RevenueInvariantTest is ProtocolFixture {
         selectors[7] = RevenueHandler.setProtocolFee.selector;
         selectors[8] = RevenueHandler.payFeeOnTransfer.selector;
         selectors[9] = RevenueHandler.rotateTreasury.selector;
+        selectors[10] = RevenueHandler.toggleToken.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }

@@ -138,6 +138,7 @@ contract RevenueHandler is Test {
         address payer = actors[actorSeed % actors.length];
         uint256 assetId = assets[assetSeed % assets.length];
         address token = tokens[tokenSeed % 2];
+        if (!vault.isPaymentToken(token)) return; // removed by toggleToken: pay would revert
         if (token == address(usdt)) {
             amount = bound(amount, 1, usdt.FAUCET_MAX());
             usdt.faucet(payer, amount);
@@ -270,6 +271,16 @@ contract RevenueHandler is Test {
         vm.prank(admin);
         vault.setTreasury(next);
         ++calls["rotateTreasury"];
+    }
+
+    /// @dev The admin removes or re-allows a payment token; revenue already accrued in a removed
+    ///      token must stay claimable and flushable.
+    function toggleToken(uint256 tokenSeed) external {
+        address token = tokens[tokenSeed % 2];
+        bool allowed = vault.isPaymentToken(token);
+        vm.prank(admin);
+        vault.setPaymentToken(token, !allowed);
+        ++calls["toggleToken"];
     }
 
     /// @dev A fee-on-transfer token allowed by mistake must never be accepted.
