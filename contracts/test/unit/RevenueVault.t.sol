@@ -5,14 +5,12 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {FeeOnTransferToken} from "../utils/FeeOnTransferToken.sol";
 import {RevenueVault} from "../../src/revenue/RevenueVault.sol";
 import {IRevenueVault} from "../../src/interfaces/IRevenueVault.sol";
-import {ILicenseRegistry} from "../../src/interfaces/ILicenseRegistry.sol";
 
 contract RevenueVaultTest is ProtocolFixture {
     address internal usdtAddr;
@@ -458,6 +456,23 @@ contract RevenueVaultTest is ProtocolFixture {
         assertEq(vault.claimable(bob, usdtAddr, _ids(asset)), 243.75e6);
         assertEq(_claim(bob, usdtAddr, _ids(asset)), 243.75e6);
         assertEq(vault.reserves(usdtAddr), 25e6);
+    }
+
+    function test_claim_emitsPerAssetContributorEvents() public {
+        uint256 other = _registerAsset(carol);
+        _split(asset, 10_000);
+        _split(other, 10_000);
+        _mintShares(asset, bob, 1);
+        _mintShares(other, bob, 1);
+        _pay(dave, asset, usdtAddr, 100e6);
+        _pay(dave, other, usdtAddr, 200e6);
+        vm.expectEmit(address(vault));
+        emit RevenueVault.ContributorClaimed(asset, bob, usdtAddr, 97.5e6);
+        vm.expectEmit(address(vault));
+        emit RevenueVault.ContributorClaimed(other, bob, usdtAddr, 195e6);
+        vm.expectEmit(address(vault));
+        emit IRevenueVault.Claimed(bob, usdtAddr, 292.5e6);
+        _claim(bob, usdtAddr, _ids(asset, other));
     }
 
     function test_claim_revertsWhenNothing() public {
