@@ -188,7 +188,34 @@ export async function runGasBench(o: GasBenchOptions): Promise<GasRow[]> {
   const licensedChild = await register(payer, 'licensed child', [{ parentId: sold.id, relation: TRAINED_ON, licenseId: steadyBuy.id }], KIND_MODEL)
   row('register asset with 1 licensed parent (10% royalty)', licensedChild.receipt)
 
-  // --- pay with N contributors
+  // --- lineage: a chain where each asset is a licensed remix (10% royalty) of the previous one.
+  const depths = o.lineageDepths ?? [1, 10, 100]
+  const maxDepth = Math.max(...depths)
+  log(`lineage of depth ${maxDepth}...`)
+  const chain: bigint[] = [(await register(alice, 'lineage root')).id]
+  const owners = [alice, bob]
+  for (let d = 1; d <= maxDepth; d++) {
+    const parentOwner = owners[(d - 1) % 2]!
+    const childOwner = owners[d % 2]!
+    const t = await remixTerms(parentOwner, chain[d - 1]!, 0n, 1_000)
+    const l = await buy(childOwner, t.id, 0n)
+    const child = await register(childOwner, `lineage ${d}`, [{ parentId: chain[d - 1]!, relation: TRAINED_ON, licenseId: l.id }], KIND_MODEL)
+    chain.push(child.id)
+  }
+  for (const d of depths) {
+    row(`pay into asset with lineage depth ${d}: first payment`, await pay(chain[d]!), undefined, 'first inflow of this asset/token')
+    row(`pay into asset with lineage depth ${d}`, await pay(chain[d]!), TARGET.pay, 'royalties stay pending: O(1)')
+  }
+  // Push the deepest asset's pending royalties up the whole lineage.
+  const deepest = chain[maxDepth]!
+  row('flushRoyalties: one hop (1 parent)', await payer.call(c.RevenueVault, abi.vault, 'flushRoyalties', [deepest, c.USDT]))
+  const upward = chain.slice(1, maxDepth).reverse()
+  row(
+    `flushRoyaltiesBatch: remaining ${upward.length} hops of the depth-${maxDepth} lineage`,
+    await payer.call(c.RevenueVault, abi.vault, 'flushRoyaltiesBatch', [upward, c.USDT]),
+  )
+
+  // --- pay with N contributors (last: a huge state slows every later block on anvil)
   const chunk = BigInt(o.mintChunk ?? 1_000)
   let claimAsset = 0n
   for (const n of o.contributorCounts ?? [1, 1_000, 100_000]) {
@@ -231,33 +258,6 @@ export async function runGasBench(o: GasBenchOptions): Promise<GasRow[]> {
     row(`pay into asset with ${n.toLocaleString('en-US')} contributor${n === 1 ? '' : 's'}`, await pay(id), TARGET.pay)
     if (n === 1_000 || claimAsset === 0n) claimAsset = id
   }
-
-  // --- lineage: a chain where each asset is a licensed remix (10% royalty) of the previous one.
-  const depths = o.lineageDepths ?? [1, 10, 100]
-  const maxDepth = Math.max(...depths)
-  log(`lineage of depth ${maxDepth}...`)
-  const chain: bigint[] = [(await register(alice, 'lineage root')).id]
-  const owners = [alice, bob]
-  for (let d = 1; d <= maxDepth; d++) {
-    const parentOwner = owners[(d - 1) % 2]!
-    const childOwner = owners[d % 2]!
-    const t = await remixTerms(parentOwner, chain[d - 1]!, 0n, 1_000)
-    const l = await buy(childOwner, t.id, 0n)
-    const child = await register(childOwner, `lineage ${d}`, [{ parentId: chain[d - 1]!, relation: TRAINED_ON, licenseId: l.id }], KIND_MODEL)
-    chain.push(child.id)
-  }
-  for (const d of depths) {
-    row(`pay into asset with lineage depth ${d}: first payment`, await pay(chain[d]!), undefined, 'first inflow of this asset/token')
-    row(`pay into asset with lineage depth ${d}`, await pay(chain[d]!), TARGET.pay, 'royalties stay pending: O(1)')
-  }
-  // Push the deepest asset's pending royalties up the whole lineage.
-  const deepest = chain[maxDepth]!
-  row('flushRoyalties: one hop (1 parent)', await payer.call(c.RevenueVault, abi.vault, 'flushRoyalties', [deepest, c.USDT]))
-  const upward = chain.slice(1, maxDepth).reverse()
-  row(
-    `flushRoyaltiesBatch: remaining ${upward.length} hops of the depth-${maxDepth} lineage`,
-    await payer.call(c.RevenueVault, abi.vault, 'flushRoyaltiesBatch', [upward, c.USDT]),
-  )
 
   // --- claims. The first claim by an account holding no USDT pays for a fresh balance slot.
   log('claims...')

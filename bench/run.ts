@@ -11,7 +11,9 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const started = Date.now()
 
 // No block gas limit: bulk setup transactions (mintBatch of 1,000 contributors) are huge.
-const anvil = await startAnvil({ blockGasLimit: 'disabled' })
+// Pruned history: anvil would otherwise keep a state snapshot per block, which after 100k
+// contributors costs seconds and gigabytes per block.
+const anvil = await startAnvil({ blockGasLimit: 'disabled', extraArgs: ['--prune-history', '16'] })
 try {
   const chain = localChain(31337, anvil.rpcUrl)
   const publicClient = publicClientFor(anvil.rpcUrl, chain)
