@@ -142,7 +142,7 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
         VersionWords storage w = _versions[assetId][version];
         w.contentDigest = content.digest;
         w.metadataDigest = metadata.digest;
-        w.meta = contentIdx | (metadataIdx << 8) | (block.timestamp << _PUBLISHED_SHIFT);
+        w.meta = contentIdx | (metadataIdx << 8) | (uint256(uint40(block.timestamp)) << _PUBLISHED_SHIFT);
 
         emit VersionPublished(assetId, version, content.codec, content.digest, metadata.codec, metadata.digest);
     }
@@ -279,7 +279,7 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
         address owner = p.owner == address(0) ? msg.sender : p.owner;
 
         _headers[assetId] = uint256(uint160(msg.sender)) | (uint256(kind) << _KIND_SHIFT)
-            | (block.timestamp << _REGISTERED_SHIFT) | (uint256(1) << _VCOUNT_SHIFT)
+            | (uint256(uint40(block.timestamp)) << _REGISTERED_SHIFT) | (uint256(1) << _VCOUNT_SHIFT)
             | (contentIdx << _V1_CODEC_SHIFT) | (metadataIdx << (_V1_CODEC_SHIFT + 4));
         VersionWords storage v1 = _versions[assetId][1];
         v1.contentDigest = p.content.digest;

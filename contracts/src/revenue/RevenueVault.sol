@@ -118,7 +118,11 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     mapping(uint256 assetId => mapping(address token => mapping(address account => uint256 word))) private _posWord;
     mapping(uint256 assetId => mapping(address token => mapping(address account => uint256))) private _settledWei;
 
-    // ------------------------------------------------------------------ errors (beyond the interface)
+    // ------------------------------------------------------------------ events and errors (beyond the interface)
+
+    /// @notice Part of a `Claimed` total that came from contributor revenue in one asset (lets an
+    ///         indexer keep per-asset contributor balances; emitted only for non-zero amounts).
+    event ContributorClaimed(uint256 indexed assetId, address indexed account, address indexed token, uint256 amount);
 
     /// @notice The registry reported pending royalties for an asset whose parent links carry no royalty.
     error NoRoyaltyParents(uint256 assetId);
@@ -175,6 +179,8 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     }
 
     /// @inheritdoc IRevenueVault
+    /// @dev Trust: a collector can pull from any account that approved the vault, into any asset.
+    ///      Only audited protocol modules that pass their own caller as `payer` may be collectors.
     function collect(address payer, uint256 assetId, address token, uint256 amount) external nonReentrant {
         if (!_collectors[msg.sender]) revert NotCollector(msg.sender);
         _pull(payer, assetId, token, amount);
@@ -374,6 +380,7 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         if (acc != snapshot) scaled += _shares.balanceOf(account, assetId) * (acc - snapshot);
         whole += scaled / ACC_SCALE;
         _posWord[assetId][token][account] = ((scaled % ACC_SCALE) << 192) | acc;
+        if (whole != 0) emit ContributorClaimed(assetId, account, token, whole);
     }
 
     /// @inheritdoc IRevenueVault

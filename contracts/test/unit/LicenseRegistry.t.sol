@@ -573,7 +573,7 @@ contract LicenseRegistryTest is LicenseTestBase {
 ///         vault already holding USDT (the common case). Figure = call gas + 21k + calldata.
 /// @dev The license side (proxy, terms reads, sold++, license word, NFT owner/balance, events) is
 ///      what the free-terms test measures (~96k incl. the 21k base). A paid sale adds the vault's
-///      collect (~79k: transferFrom, balance-delta check, shares and owner lookups, split
+///      collect (~77k: transferFrom, balance-delta check, shares and owner lookups, split
 ///      accounting), so the paid figure is bounded here as a regression guard, not at 120k.
 contract LicenseRegistryGasTest is LicenseTestBase {
     uint256 internal paidTerms;
