@@ -259,6 +259,12 @@ export async function runGasBench(o: GasBenchOptions): Promise<GasRow[]> {
     if (n === 1_000 || claimAsset === 0n) claimAsset = id
   }
 
+  // --- worst case of the split: royalties to a parent and a contributor accumulator in one pay.
+  await payer.call(c.ContributionShares, abi.shares, 'setContributorSplit', [licensedChild.id, 2_000])
+  await payer.call(c.ContributionShares, abi.shares, 'mint', [licensedChild.id, contributor.address, 100n, 1, sha('mixed')])
+  row('pay into asset with 1 royalty parent + contributors: first payment', await pay(licensedChild.id), undefined, 'first inflow of this asset/token')
+  row('pay into asset with 1 royalty parent + contributors', await pay(licensedChild.id), TARGET.pay)
+
   // --- claims. The first claim by an account holding no USDT pays for a fresh balance slot.
   log('claims...')
   row('claim: owner, first (claimer holds no USDT)', await alice.call(c.RevenueVault, abi.vault, 'claim', [c.USDT, []]), undefined, 'token balance slot 0 -> nonzero')
