@@ -59,17 +59,28 @@ function tsTestFiles() {
 
 const results = []
 
+/** The native forge binary: the npm launcher (node_modules/.bin/forge) always exits 0. */
+function forgeBinary() {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch
+  const native = path.join(root, 'node_modules', '@foundry-rs', `forge-${process.platform}-${arch}`, 'bin', 'forge')
+  return existsSync(native) ? native : path.join(root, 'node_modules', '.bin', 'forge')
+}
+
 async function forgeSuite() {
-  const forge = path.join(root, 'node_modules', '.bin', 'forge')
+  const forge = forgeBinary()
   console.log('\n=== forge test (contracts/) ===\n')
   const { code, out } = await run(forge, ['test', '--no-match-path', 'test/bench/*'], path.join(root, 'contracts'))
   // "Ran 4 test suites in 33.08s (36.21s CPU time): 76 tests passed, 0 failed, 0 skipped (76 total tests)"
   const m = /Ran \d+ test suites? in .*?: (\d+) tests? passed, (\d+) failed, (\d+) skipped/.exec(out)
-  let passed = m ? Number(m[1]) : 0
+  const passed = m ? Number(m[1]) : 0
   let failed = m ? Number(m[2]) : 0
-  // A compile error or crash prints no summary: count it as one failure so it cannot pass silently.
+  // A compile error prints no summary (and forge may still exit 0): count one failure so a broken
+  // build can never pass.
+  if (!m) {
+    console.log('forge printed no test summary: counting the forge suite as failed')
+    failed = Math.max(failed, 1)
+  }
   if (code !== 0 && failed === 0) failed = 1
-  if (!m && code === 0) console.log('forge printed no test summary (no tests?)')
   results.push({ name: 'forge', passed, failed, code })
 }
 
@@ -81,7 +92,7 @@ async function tsSuite() {
     return
   }
   for (const f of files) console.log(`  ${f}`)
-  const { code, out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], root)
+  const { code, out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...files], root)
   const count = (label) => {
     const all = [...out.matchAll(new RegExp(`^\\s*(?:ℹ|#)\\s*${label} (\\d+)\\s*$`, 'gm'))]
     return all.length ? Number(all[all.length - 1][1]) : 0

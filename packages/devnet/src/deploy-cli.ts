@@ -17,14 +17,17 @@ const { values } = parseArgs({
     'fee-bps': { type: 'string' },
     stablecoin: { type: 'string' },
     force: { type: 'boolean', default: false },
+    'record-rpc-url': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
 
 const usage = `Usage: deploy-cli --rpc-url URL [--private-key 0x..|$DEPLOYER_PRIVATE_KEY] [--out deployments/]
-  [--admin 0x..] [--treasury 0x..] [--fee-bps 250] [--stablecoin 0x..] [--force]
+  [--admin 0x..] [--treasury 0x..] [--fee-bps 250] [--stablecoin 0x..] [--force] [--record-rpc-url]
 Writes <out>/<chainId>.json; an existing file whose contracts have code on the chain is reused
-unless --force. Without --stablecoin a DevStablecoin is deployed as USDT (test networks only).`
+unless --force. Without --stablecoin a DevStablecoin is deployed as USDT (test networks only).
+The RPC URL is written into the file only for local endpoints or with --record-rpc-url (hosted
+RPC URLs often embed an API key).`
 
 if (values.help) {
   console.log(usage)
@@ -37,13 +40,15 @@ if (!rpcUrl || !key || !isHex(key) || key.length !== 66) {
   process.exit(2)
 }
 
+const host = new URL(rpcUrl).hostname
+const recordRpcUrl = values['record-rpc-url'] || host === '127.0.0.1' || host === 'localhost' || host === '[::1]'
 const probe = publicClientFor(rpcUrl)
 const chain = localChain(await probe.getChainId(), rpcUrl)
 const result = await deployProtocol({
   walletClient: walletClientFor(rpcUrl, key as Hex, chain),
   publicClient: publicClientFor(rpcUrl, chain),
   deploymentsDir: path.resolve(values.out),
-  rpcUrl,
+  ...(recordRpcUrl ? { rpcUrl } : {}),
   force: values.force,
   ...(values.admin ? { admin: getAddress(values.admin) } : {}),
   ...(values.treasury ? { treasury: getAddress(values.treasury) } : {}),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { connect } from 'node:net'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -115,6 +116,59 @@ describe('anvil', () => {
   })
 })
 
+describe('anvil lifetime', () => {
+  it('dies with its parent, even when the parent is SIGKILLed', async () => {
+    const script = path.join(tmp, 'parent.mts')
+    writeFileSync(
+      script,
+      `import { startAnvil } from ${JSON.stringify(path.join(repoRoot, 'packages/devnet/src/anvil.ts'))}\n` +
+        `const a = await startAnvil(); console.log(a.port); setInterval(() => {}, 1000)\n`,
+    )
+    const parent = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] })
+    const port = await new Promise<number>((resolve, reject) => {
+      parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
+      parent.once('exit', () => reject(new Error('parent exited early')))
+    })
+    const rpc = `http://127.0.0.1:${port}`
+    assert.equal(await publicClientFor(rpc).getChainId(), 31337)
+    parent.kill('SIGKILL')
+    assert.equal(await portClosed(port, 10_000), true, 'anvil still listening after its parent was killed')
+  })
+})
+
+describe('npm start entry (main.ts)', () => {
+  it('falls back from a busy port, prints the devnet, and stops anvil on SIGTERM', async () => {
+    const blocker = await startAnvil()
+    cleanups.push(() => blocker.stop())
+    const main = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(repoRoot, 'packages/devnet/src/main.ts'), '--port', String(blocker.port), '--data-dir', path.join(tmp, 'main')],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let out = ''
+    await new Promise<void>((resolve, reject) => {
+      main.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('Press Ctrl-C')) resolve()
+      })
+      main.once('exit', (code) => reject(new Error(`main exited early (${code}):\n${out}`)))
+    })
+    assert.match(out, new RegExp(`port ${blocker.port} was busy`))
+    const rpc = /RPC URL:\s+(\S+)/.exec(out)![1]!
+    assert.match(out, /Chain id:\s+31337/)
+    for (const name of ['SaharaToken', 'USDT', 'AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault']) {
+      assert.match(out, new RegExp(`${name}\\s+0x[0-9a-fA-F]{40}`))
+    }
+    assert.match(out, /Deployments file:\s+\S+31337\.json/)
+    assert.equal((out.match(/^\s+\(\d\) 0x[0-9a-fA-F]{40}\s+0x[0-9a-f]{64}/gm) ?? []).length, 5)
+    const port = Number(new URL(rpc).port)
+    const exited = new Promise<number | null>((r) => main.once('exit', (code) => r(code)))
+    main.kill('SIGTERM')
+    assert.equal(await exited, 0)
+    assert.equal(await portClosed(port, 5_000), true)
+  })
+})
+
 describe('startDevnet', () => {
   const dataDir = path.join(tmp, 'devnet')
   let first: Devnet
@@ -223,6 +277,18 @@ describe('startDevnet', () => {
     await d2.stop()
   })
 
+  it('moves an unreadable state file aside and starts over', async () => {
+    const dir = path.join(tmp, 'corrupt')
+    const d1 = await start(dir)
+    await d1.stop()
+    const state = readFileSync(d1.stateFile, 'utf8')
+    writeFileSync(d1.stateFile, state.slice(0, state.length >> 1)) // cut short mid-write
+    const d2 = await start(dir)
+    assert.equal(d2.reused, false, 'the old addresses have no code on the new chain')
+    assert.ok(readdirSync(dir).some((f) => f.startsWith('anvil-state.json.corrupt-')))
+    await d2.stop()
+  })
+
   it('--fresh discards the state and deploys again', async () => {
     const d = await start(dataDir, { fresh: true })
     assert.equal(d.reused, false)
@@ -313,6 +379,24 @@ describe('deployProtocol on another chain', () => {
     assert.deepEqual(parseDeployments(JSON.parse(second.stdout)), d)
   })
 })
+
+/** Polls until nothing accepts connections on 127.0.0.1:port. */
+async function portClosed(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port })
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (!open) return true
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return false
+}
 
 function initArgs(m: (typeof MODULES)[number], who: Address): unknown[] {
   switch (m) {
