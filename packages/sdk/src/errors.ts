@@ -69,6 +69,11 @@ export class ContractError extends SaharaError {
   }
 }
 
+/** The account does not hold enough of a token for a payment (checked before any approval is sent). */
+export class InsufficientBalanceError extends SaharaError {
+  override name = 'InsufficientBalanceError'
+}
+
 /** The RPC endpoint could not be reached or failed. */
 export class RpcError extends SaharaError {
   override name = 'RpcError'
