@@ -78,10 +78,12 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
     }
 
     // ------------------------------------------------------------------ storage
-    // slot 0: licenseRegistry (160) | assetCount (64), read together on every registration.
+    // slot 0: licenseRegistry (160) | assetCount (64) | enabled bits of kinds 0..31 (32), read
+    // together on every registration so the common kinds cost no extra SLOAD.
     address private _licenseRegistry;
     uint64 private _assetCount;
-    mapping(uint16 kind => bool) private _kindEnabled;
+    uint32 private _lowKinds;
+    mapping(uint16 kind => bool) private _highKinds; // kinds >= 32
     mapping(uint256 assetId => uint256) private _headers;
     mapping(uint256 assetId => mapping(uint256 version => VersionWords)) private _versions;
     mapping(uint256 assetId => uint256[MAX_PARENTS]) private _links;
@@ -104,9 +106,9 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
 
     /// @inheritdoc IAssetRegistry
     function register(RegisterParams calldata params) external returns (uint256 assetId) {
-        (address registry, uint256 count) = (_licenseRegistry, _assetCount);
+        (address registry, uint256 count, uint256 lowKinds) = (_licenseRegistry, _assetCount, _lowKinds);
         assetId = count + 1;
-        _register(params, assetId, registry);
+        _register(params, assetId, registry, lowKinds);
         _assetCount = uint64(assetId);
     }
 
@@ -114,12 +116,12 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
     function registerBatch(RegisterParams[] calldata params) external returns (uint256 firstAssetId) {
         uint256 n = params.length;
         if (n == 0) revert EmptyBatch();
-        (address registry, uint256 count) = (_licenseRegistry, _assetCount);
+        (address registry, uint256 count, uint256 lowKinds) = (_licenseRegistry, _assetCount, _lowKinds);
         firstAssetId = count + 1;
         for (uint256 i; i < n; ++i) {
             // Ids below the current one already have their header, so later entries may use
             // earlier entries of the same batch as parents.
-            _register(params[i], firstAssetId + i, registry);
+            _register(params[i], firstAssetId + i, registry, lowKinds);
         }
         _assetCount = uint64(count + n);
     }
@@ -140,7 +142,7 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
         VersionWords storage w = _versions[assetId][version];
         w.contentDigest = content.digest;
         w.metadataDigest = metadata.digest;
-        w.meta = contentIdx | (metadataIdx << 8) | (block.timestamp << _PUBLISHED_SHIFT);
+        w.meta = contentIdx | (metadataIdx << 8) | (uint256(uint40(block.timestamp)) << _PUBLISHED_SHIFT);
 
         emit VersionPublished(assetId, version, content.codec, content.digest, metadata.codec, metadata.digest);
     }
@@ -251,7 +253,7 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
 
     /// @inheritdoc IAssetRegistry
     function kindEnabled(uint16 kind) external view returns (bool) {
-        return _kindEnabled[kind];
+        return _isKindEnabled(kind, _lowKinds);
     }
 
     /// @notice The LicenseRegistry consulted for derivative permissions.
@@ -267,9 +269,9 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
 
     // ------------------------------------------------------------------ internals
 
-    function _register(RegisterParams calldata p, uint256 assetId, address registry) private {
+    function _register(RegisterParams calldata p, uint256 assetId, address registry, uint256 lowKinds) private {
         uint16 kind = p.kind;
-        if (!_kindEnabled[kind]) revert KindNotEnabled(kind);
+        if (!_isKindEnabled(kind, lowKinds)) revert KindNotEnabled(kind);
         uint256 contentIdx = _codecIndex(p.content);
         uint256 metadataIdx = _codecIndex(p.metadata);
         uint256 nParents = p.parents.length;
@@ -277,7 +279,7 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
         address owner = p.owner == address(0) ? msg.sender : p.owner;
 
         _headers[assetId] = uint256(uint160(msg.sender)) | (uint256(kind) << _KIND_SHIFT)
-            | (block.timestamp << _REGISTERED_SHIFT) | (uint256(1) << _VCOUNT_SHIFT)
+            | (uint256(uint40(block.timestamp)) << _REGISTERED_SHIFT) | (uint256(1) << _VCOUNT_SHIFT)
             | (contentIdx << _V1_CODEC_SHIFT) | (metadataIdx << (_V1_CODEC_SHIFT + 4));
         VersionWords storage v1 = _versions[assetId][1];
         v1.contentDigest = p.content.digest;
@@ -317,8 +319,18 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
     }
 
     function _setKind(uint16 kind, string memory name, bool enabled) private {
-        _kindEnabled[kind] = enabled;
+        if (kind < 32) {
+            uint32 bit = uint32(1) << kind;
+            _lowKinds = enabled ? _lowKinds | bit : _lowKinds & ~bit;
+        } else {
+            _highKinds[kind] = enabled;
+        }
         emit KindSet(kind, name, enabled);
+    }
+
+    function _isKindEnabled(uint16 kind, uint256 lowKinds) private view returns (bool) {
+        if (kind < 32) return (lowKinds >> kind) & 1 == 1;
+        return _highKinds[kind];
     }
 
     function _header(uint256 assetId) private view returns (uint256 header) {

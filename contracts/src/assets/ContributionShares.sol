@@ -22,6 +22,9 @@ contract ContributionShares is ProtocolModule, IContributionShares {
 
     /// @notice 100% in bps.
     uint16 public constant MAX_BPS = 10_000;
+    /// @notice Cap on the total shares of one asset. It lets the vault keep its accumulator and
+    ///         division carry in one storage slot (read on every payment).
+    uint256 public constant MAX_TOTAL_SHARES = type(uint64).max;
 
     /// @dev ERC-165 id of ERC-5192 (minimal soulbound NFTs).
     bytes4 private constant ERC5192_INTERFACE_ID = 0xb45a3c0e;
@@ -30,7 +33,7 @@ contract ContributionShares is ProtocolModule, IContributionShares {
     /// @dev One slot per asset, read by the vault on every payment.
     struct AssetSplit {
         uint16 contributorBps; // contributors' part of the post-fee, post-royalty revenue
-        uint128 totalShares; // capped at 2^128 - 1 so the vault's accumulator math stays in range
+        uint64 totalShares; // at most MAX_TOTAL_SHARES: bounds the vault's accumulator math
     }
 
     /// @dev A contribution record: 3 slots (the evidence slot is skipped when the hash is zero).
@@ -55,6 +58,8 @@ contract ContributionShares is ProtocolModule, IContributionShares {
 
     /// @notice The asset id was never registered.
     error UnknownAsset(uint256 assetId);
+    /// @notice A mint would take the asset's total shares above MAX_TOTAL_SHARES.
+    error TooManyShares(uint256 assetId, uint256 total);
     /// @notice The contribution id does not exist.
     error UnknownContribution(uint256 contributionId);
 
@@ -120,7 +125,9 @@ contract ContributionShares is ProtocolModule, IContributionShares {
 
         AssetSplit memory split = _splits[assetId];
         bool first = split.totalShares == 0;
-        split.totalShares = (uint256(split.totalShares) + shares).toUint128();
+        uint256 total = uint256(split.totalShares) + shares;
+        if (total > MAX_TOTAL_SHARES) revert TooManyShares(assetId, total);
+        split.totalShares = uint64(total);
         _splits[assetId] = split;
         _balances[assetId][contributor] += shares;
 

@@ -25,8 +25,9 @@ import {TermsParams, Terms, License, LicenseTemplate} from "../types/LicenseType
 ///             check reads one word.
 ///      Supply caps, sold counters and asset ids are stored in 48 bits (2.8e14): attachTerms
 ///      rejects larger caps; an unlimited set would need 2.8e14 sales to overflow (checked).
-///      Licenses are minted with `_mint` (no receiver callback) and buying is nonReentrant; the
-///      only external call of a sale (vault.collect) comes after all state changes.
+///      Licenses are minted with `_mint` (no receiver callback) and buying is nonReentrant; apart
+///      from the best-effort permit, the only external call of a sale (vault.collect) comes after
+///      all state changes.
 contract LicenseRegistry is ILicenseRegistry, ERC721Upgradeable, ProtocolModule {
     using SafeCast for uint256;
 

@@ -27,28 +27,38 @@ import {ParentLink} from "../types/AssetTypes.sol";
 ///         inflow: revenue earned before an ownership sale stays claimable by the seller.
 ///
 ///         Royalties are forwarded lazily: `flushRoyalties(X, token)` splits X's pending royalties
-///         among X's direct parents pro rata to their link royalty bps and books each part as an
-///         inflow of the parent without protocol fee (payer = address(0)). A payment therefore
-///         costs O(1) whatever the lineage depth and the number of contributors.
+///         among X's direct parents pro rata to their link royalty bps (the last royalty-bearing
+///         parent takes the rounding remainder) and books each part as an inflow of the parent
+///         without protocol fee (payer = address(0)). A payment therefore costs O(1) whatever the
+///         lineage depth and the number of contributors.
 ///
 ///         Contributors are paid through a per-(asset, token) accumulator `acc` of wei per share
 ///         scaled by ACC_SCALE. Each credit adds floor((part * ACC_SCALE + carry) / totalShares) to
 ///         `acc` and keeps the division remainder as `carry` for the next credit, so the
 ///         accumulator itself neither creates nor loses value. A holder's position stores the
-///         `acc` value it last settled at and its settled entitlement in scaled units; claims pay
-///         whole wei and keep the sub-wei fraction in the position for later.
+///         `acc` value it last settled at, whole wei settled by checkpoints and a sub-wei
+///         fraction; claims pay whole wei and keep the fraction for later.
 ///
 ///         Dust: `reserves[token]` is the exact amount the vault owes (every wei that entered
 ///         minus every wei claimed) and equals the vault's token balance unless someone sent
 ///         tokens without paying. The only part of `reserves` no one can claim right now is
 ///         (a) each holder's sub-wei fraction (< 1 wei per holder, asset and token) and (b) each
 ///         accumulator's carry (< totalShares / ACC_SCALE wei, i.e. < 1 wei while
-///         totalShares < 1e36). Both stay in the vault and become claimable as more revenue
+///         totalShares <= 1e18). Both stay in the vault and become claimable as more revenue
 ///         arrives; nothing is ever paid out twice.
-/// @dev Storage is plain (not ERC-7201) and append-only across upgrades. Amount bounds, all
-///      enforced with SafeCast (a violation reverts, it never wraps): reserves per token < 2^128,
+///
+///         Protocol fees accrue in a per-token pool packed with the reserves (one storage write
+///         per payment instead of two). The pool belongs to the treasury in office:
+///         `balanceOf(treasury, token)` includes it, the treasury's `claim` takes it, and
+///         `setTreasury` first moves it to the outgoing treasury's balance. This is equivalent to
+///         crediting the treasury's balance at every inflow.
+/// @dev Storage is plain (not ERC-7201) and append-only across upgrades. The hot records are
+///      hand-packed words (layouts below) so each is one SLOAD and one SSTORE per payment.
+///      Bounds, all checked (a violation reverts, it never wraps): reserves per token < 2^128,
 ///      cumulative revenue per (asset, token) < 2^128, pending royalties per (asset, token)
-///      < 2^112 (anyone can flush them), total shares per asset < 2^128 (ContributionShares).
+///      < 2^112 (anyone can flush them), total shares per asset < 2^64 (ContributionShares).
+///      Hence acc <= 2^128 * ACC_SCALE < 2^188 fits 192 bits, carry < totalShares fits 64 bits,
+///      and shares * (acc - snapshot) < 2^252 never overflows.
 contract RevenueVault is ProtocolModule, IRevenueVault {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -59,48 +69,38 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     uint16 public constant MAX_PROTOCOL_FEE_BPS = 1000;
     /// @notice Payment tokens allowed at the same time.
     uint256 public constant MAX_PAYMENT_TOKENS = 8;
-    /// @notice Tokens ever allowed (removed tokens stay tracked so accrued revenue stays claimable
-    ///         and checkpoints keep settling it). Bounds every per-token loop.
+    /// @notice Tokens ever allowed. Removed tokens stay tracked so revenue already accrued in them
+    ///         stays claimable and checkpoints keep settling it; this bounds every per-token loop.
     uint256 public constant MAX_TRACKED_TOKENS = 16;
     /// @notice Fixed-point scale of the per-share accumulator (wei per share * ACC_SCALE).
-    uint256 public constant ACC_SCALE = 1e36;
+    uint256 public constant ACC_SCALE = 1e18;
 
     uint256 private constant BPS = 10_000;
-    /// @dev Bit set in AssetToken.royaltyTag once the asset's royalty bps are cached (bps < 2^15).
-    uint16 private constant ROYALTY_CACHED = 0x8000;
+    uint256 private constant MASK64 = type(uint64).max;
+    uint256 private constant MASK112 = type(uint112).max;
+    uint256 private constant MASK128 = type(uint128).max;
+    uint256 private constant MASK192 = type(uint192).max;
 
-    // ------------------------------------------------------------------ storage types
+    // Token word: [0..127] reserves | [128..239] protocol fee pool | 240 allowed | 241 tracked
+    uint256 private constant TOKEN_ALLOWED = 1 << 240;
+    uint256 private constant TOKEN_TRACKED = 1 << 241;
+    uint256 private constant TOKEN_FLAGS = TOKEN_ALLOWED | TOKEN_TRACKED;
 
-    /// @dev One slot per token: read and written once per payment.
-    struct TokenState {
-        uint128 reserves; // everything the vault owes in this token
-        uint112 protocolFees; // fees accrued to the treasury in office, not yet moved to its balance
-        bool allowed; // accepted for new inflows
-        bool tracked; // ever allowed (member of _trackedTokens)
-    }
+    // Asset word (per asset and token): [0..127] totalReceived | [128..239] pendingRoyalties |
+    // [240..254] royalty bps of the asset (cached, immutable in the registry) | 255 cached flag
+    uint256 private constant ASSET_CACHED = 1 << 255;
+    uint256 private constant ASSET_ROYALTY_SHIFT = 240;
+    uint256 private constant ASSET_META = ~uint256(0) << 240;
 
-    /// @dev One slot per (asset, token): read and written once per inflow.
-    struct AssetToken {
-        uint128 totalReceived; // cumulative inflows, forwarded royalties included
-        uint112 pendingRoyalties; // owed to the parents, not forwarded yet
-        uint16 royaltyTag; // ROYALTY_CACHED | asset royalty bps (immutable in the registry)
-    }
-
-    /// @dev Accumulator of one (asset, token): two slots, the carry is written only when it changes.
-    struct Accumulator {
-        uint256 accPerShare; // scaled wei per share
-        uint256 carry; // scaled wei not yet distributed (< totalShares)
-    }
-
-    /// @dev A holder's position in one (asset, token).
-    struct Position {
-        uint256 accSnapshot; // accPerShare at the last settlement
-        uint256 settled; // scaled wei settled and not claimed (a sub-wei fraction after a claim)
-    }
+    // Accumulator word (per asset and token): [0..191] accPerShare | [192..255] carry
+    // Position word (per asset, token, holder): [0..191] acc snapshot | [192..251] fraction
+    // (scaled wei < ACC_SCALE < 2^60) | 255 whole wei waiting in _settledWei
+    uint256 private constant POS_SETTLED = 1 << 255;
+    uint256 private constant MASK60 = (1 << 60) - 1;
 
     // ------------------------------------------------------------------ storage
 
-    // slot 0: registry (20 bytes) | protocolFeeBps (2) | allowedCount (1)
+    // slot 0: registry (20 bytes) | protocolFeeBps (2) | allowedCount (1): read together per payment
     IAssetRegistry private _registry;
     uint16 private _protocolFeeBps;
     uint8 private _allowedCount;
@@ -110,17 +110,26 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     address private _treasury;
     // slot 3
     address[] private _trackedTokens;
-    mapping(address token => TokenState) private _tokenState;
+    mapping(address token => uint256 word) private _tokenWord;
     mapping(address collector => bool) private _collectors;
     mapping(address account => mapping(address token => uint256)) private _balances;
-    mapping(uint256 assetId => mapping(address token => AssetToken)) private _assetToken;
-    mapping(uint256 assetId => mapping(address token => Accumulator)) private _acc;
-    mapping(uint256 assetId => mapping(address token => mapping(address account => Position))) private _positions;
+    mapping(uint256 assetId => mapping(address token => uint256 word)) private _assetWord;
+    mapping(uint256 assetId => mapping(address token => uint256 word)) private _accWord;
+    mapping(uint256 assetId => mapping(address token => mapping(address account => uint256 word))) private _posWord;
+    mapping(uint256 assetId => mapping(address token => mapping(address account => uint256))) private _settledWei;
 
     // ------------------------------------------------------------------ errors (beyond the interface)
 
     /// @notice The registry reported pending royalties for an asset whose parent links carry no royalty.
     error NoRoyaltyParents(uint256 assetId);
+
+    /// @dev The four parts of an inflow; they sum to the amount exactly.
+    struct Parts {
+        uint256 fee;
+        uint256 royalties;
+        uint256 contributors;
+        uint256 owner;
+    }
 
     // ------------------------------------------------------------------ init
 
@@ -177,45 +186,45 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     function creditReceived(uint256 assetId, address token, uint256 amount) external nonReentrant {
         if (!_collectors[msg.sender]) revert NotCollector(msg.sender);
         if (amount == 0) revert ZeroAmount();
-        TokenState memory t = _tokenState[token];
-        if (!t.allowed) revert TokenNotAllowed(token);
+        uint256 word = _tokenWord[token];
+        if (word & TOKEN_ALLOWED == 0) revert TokenNotAllowed(token);
+        uint256 reserves_ = word & MASK128;
         uint256 balance = IERC20(token).balanceOf(address(this));
-        uint256 available = balance > t.reserves ? balance - t.reserves : 0;
+        uint256 available = balance > reserves_ ? balance - reserves_ : 0;
         if (available < amount) revert UnaccountedBalanceTooLow(token, amount, available);
-        _book(t, assetId, token, amount, msg.sender);
+        _book(word, assetId, token, amount, msg.sender);
     }
 
     /// @dev Transfers `amount` from `from` and books it. The transfer happens before the
     ///      accounting because the received amount must be verified; the token is allowlisted and
-    ///      every entry point is nonReentrant. The check is a balance delta (not
-    ///      `balance == reserves + amount`) so a donation to the vault cannot block payments.
+    ///      every entry point is nonReentrant. The check is solvency: after the transfer the vault
+    ///      must hold at least reserves + amount, so a token that delivers less (fee-on-transfer,
+    ///      negative rebase) reverts. It is `>=` rather than `==` so that a donation to the vault
+    ///      (unaccounted balance) cannot block payments; any excess stays unaccounted.
     function _pull(address from, uint256 assetId, address token, uint256 amount) private {
         if (amount == 0) revert ZeroAmount();
-        TokenState memory t = _tokenState[token];
-        if (!t.allowed) revert TokenNotAllowed(token);
-        uint256 before = IERC20(token).balanceOf(address(this));
+        uint256 word = _tokenWord[token];
+        if (word & TOKEN_ALLOWED == 0) revert TokenNotAllowed(token);
         IERC20(token).safeTransferFrom(from, address(this), amount);
-        uint256 afterBalance = IERC20(token).balanceOf(address(this));
-        if (afterBalance != before + amount) {
-            revert FeeOnTransferNotSupported(token, amount, afterBalance > before ? afterBalance - before : 0);
+        uint256 reserves_ = word & MASK128;
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        if (balance < reserves_ + amount) {
+            revert FeeOnTransferNotSupported(token, amount, balance > reserves_ ? balance - reserves_ : 0);
         }
-        _book(t, assetId, token, amount, from);
+        _book(word, assetId, token, amount, from);
     }
 
-    /// @dev Books an external inflow: protocol fee, then the asset split; reserves grow by `amount`.
-    function _book(TokenState memory t, uint256 assetId, address token, uint256 amount, address payer) private {
+    /// @dev Books an external inflow: the asset split, then reserves += amount and the fee pool.
+    function _book(uint256 word, uint256 assetId, address token, uint256 amount, address payer) private {
         uint256 fee = _split(assetId, token, amount, payer, _protocolFeeBps);
-        t.reserves = (uint256(t.reserves) + amount).toUint128();
-        if (fee != 0) {
-            uint256 fees = uint256(t.protocolFees) + fee;
-            if (fees > type(uint112).max) {
-                // The pool is full: move it to the treasury's balance instead of reverting.
-                _balances[_treasury][token] += fees;
-                fees = 0;
-            }
-            t.protocolFees = uint112(fees);
+        uint256 reserves_ = ((word & MASK128) + amount).toUint128();
+        uint256 fees = ((word >> 128) & MASK112) + fee;
+        if (fees > MASK112) {
+            // The pool is full: move it to the treasury's balance instead of reverting.
+            _balances[_treasury][token] += fees;
+            fees = 0;
         }
-        _tokenState[token] = t;
+        _tokenWord[token] = (word & TOKEN_FLAGS) | (fees << 128) | reserves_;
     }
 
     /// @dev Splits `amount` entering `assetId` (see the contract NatSpec) and returns the fee part,
@@ -224,34 +233,27 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         private
         returns (uint256)
     {
-        AssetToken memory at = _assetToken[assetId][token];
+        uint256 word = _assetWord[assetId][token];
         uint256 royaltyBps;
-        if (at.royaltyTag & ROYALTY_CACHED == 0) {
+        if (word & ASSET_CACHED == 0) {
             royaltyBps = _loadRoyaltyBps(assetId);
-            at.royaltyTag = uint16(royaltyBps) | ROYALTY_CACHED;
+            word |= ASSET_CACHED | (royaltyBps << ASSET_ROYALTY_SHIFT);
         } else {
-            royaltyBps = at.royaltyTag & ~ROYALTY_CACHED;
+            royaltyBps = (word >> ASSET_ROYALTY_SHIFT) & 0x7fff;
         }
         (uint16 contributorBps, uint256 totalShares) = _shares.splitOf(assetId);
         Parts memory p = _parts(amount, feeBps, royaltyBps, contributorBps, totalShares);
         address owner = _registry.ownerOf(assetId);
 
-        at.totalReceived = (uint256(at.totalReceived) + amount).toUint128();
-        at.pendingRoyalties = (uint256(at.pendingRoyalties) + p.royalties).toUint112();
-        _assetToken[assetId][token] = at;
-        if (p.contributors != 0) _accrue(_acc[assetId][token], p.contributors, totalShares);
+        // toUintN returns a narrow type: widen before shifting.
+        _assetWord[assetId][token] = (word & ASSET_META)
+            | (uint256((((word >> 128) & MASK112) + p.royalties).toUint112()) << 128)
+            | ((word & MASK128) + amount).toUint128();
+        if (p.contributors != 0) _accrue(assetId, token, p.contributors, totalShares);
         if (p.owner != 0) _balances[owner][token] += p.owner;
 
         emit RevenueReceived(assetId, token, payer, amount, p.fee, p.royalties, p.owner, p.contributors, owner);
         return p.fee;
-    }
-
-    /// @dev The four parts of an inflow; they sum to `amount` exactly.
-    struct Parts {
-        uint256 fee;
-        uint256 royalties;
-        uint256 contributors;
-        uint256 owner;
     }
 
     function _parts(uint256 amount, uint256 feeBps, uint256 royaltyBps, uint256 contributorBps, uint256 totalShares)
@@ -269,12 +271,13 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
 
     /// @dev Adds `part` wei to the per-share accumulator; the division remainder is carried to the
     ///      next credit so the accumulator never creates or loses value.
-    function _accrue(Accumulator storage acc, uint256 part, uint256 totalShares) private {
-        uint256 carry = acc.carry;
-        uint256 scaled = part * ACC_SCALE + carry;
-        acc.accPerShare += scaled / totalShares;
-        uint256 newCarry = scaled % totalShares;
-        if (newCarry != carry) acc.carry = newCarry;
+    function _accrue(uint256 assetId, address token, uint256 part, uint256 totalShares) private {
+        uint256 word = _accWord[assetId][token];
+        uint256 scaled = part * ACC_SCALE + (word >> 192);
+        uint256 acc = ((word & MASK192) + scaled / totalShares).toUint192();
+        // carry < totalShares, which ContributionShares keeps below 2^64 (checked anyway).
+        uint256 carry = (scaled % totalShares).toUint64();
+        _accWord[assetId][token] = (carry << 192) | acc;
     }
 
     /// @dev The registry's total parent royalty of an asset; fixed at registration, so cached.
@@ -289,7 +292,8 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
 
     /// @inheritdoc IRevenueVault
     /// @dev No-op when nothing is pending. The last parent with a non-zero royalty receives the
-    ///      rounding remainder, so the parts sum exactly to the pending amount.
+    ///      rounding remainder, so the parts sum exactly to the pending amount; parts of 0 are
+    ///      skipped. Works for tokens no longer allowed (revenue already accrued must flow on).
     function flushRoyalties(uint256 assetId, address token) external nonReentrant {
         _flush(assetId, token);
     }
@@ -302,15 +306,14 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     }
 
     function _flush(uint256 assetId, address token) private {
-        AssetToken memory at = _assetToken[assetId][token];
-        uint256 pending = at.pendingRoyalties;
+        uint256 word = _assetWord[assetId][token];
+        uint256 pending = (word >> 128) & MASK112;
         if (pending == 0) return;
-        at.pendingRoyalties = 0;
-        _assetToken[assetId][token] = at;
+        _assetWord[assetId][token] = word & ~(MASK112 << 128);
 
         ParentLink[] memory links = _registry.parentsOf(assetId);
         uint256 totalBps;
-        uint256 last = type(uint256).max;
+        uint256 last;
         for (uint256 i; i < links.length; ++i) {
             if (links[i].royaltyBps != 0) {
                 totalBps += links[i].royaltyBps;
@@ -338,18 +341,19 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     function claim(address token, uint256[] calldata assetIds) external nonReentrant returns (uint256 amount) {
         amount = _balances[msg.sender][token];
         if (amount != 0) _balances[msg.sender][token] = 0;
-        TokenState memory t = _tokenState[token];
-        if (t.protocolFees != 0 && msg.sender == _treasury) {
-            amount += t.protocolFees;
-            t.protocolFees = 0;
+        uint256 word = _tokenWord[token];
+        uint256 fees = (word >> 128) & MASK112;
+        if (fees != 0 && msg.sender == _treasury) {
+            amount += fees;
+            word &= ~(MASK112 << 128);
         }
         for (uint256 i; i < assetIds.length; ++i) {
             amount += _claimPosition(assetIds[i], token, msg.sender);
         }
         if (amount == 0) revert ZeroAmount();
-        // Never underflows (every claimable wei entered reserves first); checked regardless.
-        t.reserves = (uint256(t.reserves) - amount).toUint128();
-        _tokenState[token] = t;
+        // Checked: never underflows, since every claimable wei entered the reserves first.
+        uint256 reserves_ = (word & MASK128) - amount;
+        _tokenWord[token] = (word & ~MASK128) | reserves_;
         emit Claimed(msg.sender, token, amount);
         IERC20(token).safeTransfer(msg.sender, amount);
     }
@@ -357,17 +361,19 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     /// @dev Settles a holder's position and returns its whole-wei entitlement; the sub-wei
     ///      fraction stays in the position.
     function _claimPosition(uint256 assetId, address token, address account) private returns (uint256 whole) {
-        uint256 acc = _acc[assetId][token].accPerShare;
-        Position storage p = _positions[assetId][token][account];
-        uint256 snapshot = p.accSnapshot;
-        uint256 settled = p.settled;
-        if (acc != snapshot) {
-            settled += _shares.balanceOf(account, assetId) * (acc - snapshot);
-            p.accSnapshot = acc;
+        uint256 acc = _accWord[assetId][token] & MASK192;
+        uint256 pos = _posWord[assetId][token][account];
+        uint256 snapshot = pos & MASK192;
+        if (pos & POS_SETTLED != 0) {
+            whole = _settledWei[assetId][token][account];
+            _settledWei[assetId][token][account] = 0;
+        } else if (acc == snapshot) {
+            return 0;
         }
-        whole = settled / ACC_SCALE;
-        if (whole != 0) p.settled = settled - whole * ACC_SCALE;
-        else if (acc != snapshot) p.settled = settled;
+        uint256 scaled = (pos >> 192) & MASK60;
+        if (acc != snapshot) scaled += _shares.balanceOf(account, assetId) * (acc - snapshot);
+        whole += scaled / ACC_SCALE;
+        _posWord[assetId][token][account] = ((scaled % ACC_SCALE) << 192) | acc;
     }
 
     /// @inheritdoc IRevenueVault
@@ -380,17 +386,23 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         bool loaded;
         for (uint256 i; i < n; ++i) {
             address token = _trackedTokens[i];
-            uint256 acc = _acc[assetId][token].accPerShare;
+            uint256 acc = _accWord[assetId][token] & MASK192;
             if (acc == 0) continue;
-            Position storage p = _positions[assetId][token][account];
-            uint256 snapshot = p.accSnapshot;
+            uint256 pos = _posWord[assetId][token][account];
+            uint256 snapshot = pos & MASK192;
             if (acc == snapshot) continue;
             if (!loaded) {
                 held = _shares.balanceOf(account, assetId);
                 loaded = true;
             }
-            if (held != 0) p.settled += held * (acc - snapshot);
-            p.accSnapshot = acc;
+            uint256 scaled = ((pos >> 192) & MASK60) + held * (acc - snapshot);
+            uint256 whole = scaled / ACC_SCALE;
+            uint256 flag = pos & POS_SETTLED;
+            if (whole != 0) {
+                _settledWei[assetId][token][account] += whole;
+                flag = POS_SETTLED;
+            }
+            _posWord[assetId][token][account] = flag | ((scaled % ACC_SCALE) << 192) | acc;
         }
     }
 
@@ -411,10 +423,10 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         uint256 n = _trackedTokens.length;
         for (uint256 i; i < n; ++i) {
             address token = _trackedTokens[i];
-            TokenState storage t = _tokenState[token];
-            uint256 fees = t.protocolFees;
+            uint256 word = _tokenWord[token];
+            uint256 fees = (word >> 128) & MASK112;
             if (fees != 0) {
-                t.protocolFees = 0;
+                _tokenWord[token] = word & ~(MASK112 << 128);
                 _balances[old][token] += fees;
             }
         }
@@ -423,22 +435,21 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     }
 
     /// @inheritdoc IRevenueVault
-    /// @dev A removed token stays tracked (claims and checkpoints keep working); at most
+    /// @dev A removed token stays tracked (claims, flushes and checkpoints keep working); at most
     ///      MAX_TRACKED_TOKENS distinct tokens can ever be allowed.
     function setPaymentToken(address token, bool allowed) external onlyOwner {
         if (token == address(0)) revert ZeroAddress();
-        TokenState storage t = _tokenState[token];
-        if (allowed && !t.allowed) {
+        uint256 word = _tokenWord[token];
+        if (allowed && word & TOKEN_ALLOWED == 0) {
             if (_allowedCount >= MAX_PAYMENT_TOKENS) revert TooManyPaymentTokens(MAX_PAYMENT_TOKENS);
-            if (!t.tracked) {
+            if (word & TOKEN_TRACKED == 0) {
                 if (_trackedTokens.length >= MAX_TRACKED_TOKENS) revert TooManyPaymentTokens(MAX_TRACKED_TOKENS);
                 _trackedTokens.push(token);
-                t.tracked = true;
             }
-            t.allowed = true;
+            _tokenWord[token] = word | TOKEN_FLAGS;
             ++_allowedCount;
-        } else if (!allowed && t.allowed) {
-            t.allowed = false;
+        } else if (!allowed && word & TOKEN_ALLOWED != 0) {
+            _tokenWord[token] = word & ~TOKEN_ALLOWED;
             --_allowedCount;
         }
         emit PaymentTokenSet(token, allowed);
@@ -457,16 +468,17 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     /// @dev For the treasury in office this includes the fee pool.
     function balanceOf(address account, address token) public view returns (uint256 amount) {
         amount = _balances[account][token];
-        if (account == _treasury) amount += _tokenState[token].protocolFees;
+        if (account == _treasury) amount += (_tokenWord[token] >> 128) & MASK112;
     }
 
     /// @inheritdoc IRevenueVault
     function contributorClaimable(uint256 assetId, address account, address token) public view returns (uint256) {
-        Position memory p = _positions[assetId][token][account];
-        uint256 acc = _acc[assetId][token].accPerShare;
-        uint256 settled = p.settled;
-        if (acc != p.accSnapshot) settled += _shares.balanceOf(account, assetId) * (acc - p.accSnapshot);
-        return settled / ACC_SCALE;
+        uint256 acc = _accWord[assetId][token] & MASK192;
+        uint256 pos = _posWord[assetId][token][account];
+        uint256 snapshot = pos & MASK192;
+        uint256 scaled = (pos >> 192) & MASK60;
+        if (acc != snapshot) scaled += _shares.balanceOf(account, assetId) * (acc - snapshot);
+        return _settledWei[assetId][token][account] + scaled / ACC_SCALE;
     }
 
     /// @inheritdoc IRevenueVault
@@ -487,33 +499,34 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
 
     /// @inheritdoc IRevenueVault
     function pendingRoyalties(uint256 assetId, address token) external view returns (uint256) {
-        return _assetToken[assetId][token].pendingRoyalties;
+        return (_assetWord[assetId][token] >> 128) & MASK112;
     }
 
     /// @inheritdoc IRevenueVault
     function reserves(address token) external view returns (uint256) {
-        return _tokenState[token].reserves;
+        return _tokenWord[token] & MASK128;
     }
 
     /// @inheritdoc IRevenueVault
     function totalReceived(uint256 assetId, address token) external view returns (uint256) {
-        return _assetToken[assetId][token].totalReceived;
+        return _assetWord[assetId][token] & MASK128;
     }
 
-    /// @notice The contributor accumulator of an asset: scaled wei per share and the undistributed carry.
+    /// @notice The contributor accumulator of an asset: scaled wei per share and the undistributed
+    ///         carry (scaled wei, < totalShares).
     function accumulator(uint256 assetId, address token) external view returns (uint256 accPerShare, uint256 carry) {
-        Accumulator memory a = _acc[assetId][token];
-        return (a.accPerShare, a.carry);
+        uint256 word = _accWord[assetId][token];
+        return (word & MASK192, word >> 192);
     }
 
     /// @notice Protocol fees accrued to the treasury in office and not yet claimed.
     function protocolFees(address token) external view returns (uint256) {
-        return _tokenState[token].protocolFees;
+        return (_tokenWord[token] >> 128) & MASK112;
     }
 
     /// @inheritdoc IRevenueVault
     function isPaymentToken(address token) external view returns (bool) {
-        return _tokenState[token].allowed;
+        return _tokenWord[token] & TOKEN_ALLOWED != 0;
     }
 
     /// @inheritdoc IRevenueVault
@@ -523,7 +536,7 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         uint256 k;
         for (uint256 i; i < n; ++i) {
             address token = _trackedTokens[i];
-            if (_tokenState[token].allowed) tokens[k++] = token;
+            if (_tokenWord[token] & TOKEN_ALLOWED != 0) tokens[k++] = token;
         }
     }
 
