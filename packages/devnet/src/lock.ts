@@ -41,7 +41,8 @@ export function lockDataDir(dataDir: string, lockFile: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const pid = Number(readFileSync(lockFile, 'utf8').trim())
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new DataDirBusyError(dataDir, pid)
+      // Our own pid means a devnet of this very process still holds it (released when its anvil exits).
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new DataDirBusyError(dataDir, pid)
       rmSync(lockFile, { force: true })
     }
   }

@@ -56,6 +56,11 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'))
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
+// Started through `npm start`, a SIGKILLed npm would leave us orphaned: follow our parent out.
+const parentPid = process.ppid
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown('parent process exited')
+}, 1_000).unref()
 devnet.anvil.process.once('exit', (code, sig) => {
   if (shuttingDown) return
   console.error(`anvil exited unexpectedly (code ${code}, signal ${sig})`)

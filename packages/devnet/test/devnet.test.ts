@@ -1,0 +1,327 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { after, describe, it } from 'node:test'
+import { promisify } from 'node:util'
+import { getAddress, parseEther, type Address, type Hex } from 'viem'
+import {
+  AnvilStartError,
+  ArtifactNotFoundError,
+  DataDirBusyError,
+  InvalidDeploymentsError,
+  deployProtocol,
+  devAccounts,
+  dumpedBlockNumber,
+  loadArtifact,
+  localChain,
+  parseDeployments,
+  publicClientFor,
+  readDeployments,
+  repoRoot,
+  startAnvil,
+  startDevnet,
+  waitForStateDump,
+  walletClientFor,
+  type Devnet,
+} from '../src/index.ts'
+
+const exec = promisify(execFile)
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sahara-devnet-test-'))
+const cleanups: (() => Promise<void> | void)[] = []
+after(async () => {
+  for (const c of cleanups.reverse()) await c()
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+// ERC-1967 implementation slot: bytes32(uint256(keccak256('eip1967.proxy.implementation')) - 1).
+const IMPLEMENTATION_SLOT = '0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc' as const
+const MODULES = ['AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault'] as const
+const accounts = devAccounts(10)
+
+function castBinary(): string {
+  // The stock CLI shipped by @foundry-rs/cast (a node launcher around the native binary).
+  return path.join(repoRoot, 'node_modules', '.bin', 'cast')
+}
+
+async function start(dataDir: string, extra: Partial<Parameters<typeof startDevnet>[0]> = {}): Promise<Devnet> {
+  const d = await startDevnet({ dataDir, ...extra })
+  cleanups.push(() => d.stop())
+  return d
+}
+
+describe('artifacts', () => {
+  it('loads abi and creation bytecode from contracts/out independent of the cwd', () => {
+    const cwd = process.cwd()
+    process.chdir(os.tmpdir())
+    try {
+      const a = loadArtifact('ERC1967Proxy')
+      assert.ok(a.abi.some((e) => e.type === 'constructor'))
+      assert.match(a.bytecode, /^0x[0-9a-f]{100,}$/)
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+  it('names the missing file and the fix', () => {
+    assert.throws(() => loadArtifact('NoSuchContract'), (e: unknown) => {
+      assert.ok(e instanceof ArtifactNotFoundError)
+      assert.match(e.message, /out\/NoSuchContract\.sol\/NoSuchContract\.json/)
+      assert.match(e.message, /npm run build/)
+      return true
+    })
+  })
+})
+
+describe('deployments file', () => {
+  const valid = {
+    chainId: 31337,
+    deployer: accounts[0]!.address,
+    admin: accounts[0]!.address,
+    treasury: accounts[9]!.address,
+    startBlock: 1,
+    contracts: Object.fromEntries(['SaharaToken', 'USDT', ...MODULES].map((n, i) => [n, `0x${(i + 1).toString(16).padStart(40, '0')}`])),
+    implementations: Object.fromEntries(MODULES.map((n, i) => [n, `0x${(i + 11).toString(16).padStart(40, '0')}`])),
+  }
+  it('parses and checksums a valid file', () => {
+    const d = parseDeployments({ ...valid, deployer: accounts[0]!.address.toLowerCase() })
+    assert.equal(d.deployer, accounts[0]!.address)
+    assert.equal(d.contracts.USDT, getAddress(valid.contracts.USDT!))
+  })
+  it('rejects missing contracts, bad addresses and a chain id that does not match the name', () => {
+    const noVault = { ...valid, contracts: { ...valid.contracts, RevenueVault: undefined } }
+    assert.throws(() => parseDeployments(noVault), /contracts\.RevenueVault is not an address/)
+    assert.throws(() => parseDeployments({ ...valid, admin: '0x1234' }), /admin is not an address/)
+    assert.throws(() => parseDeployments({ ...valid, startBlock: -1 }), InvalidDeploymentsError)
+    const dir = path.join(tmp, 'mismatch')
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(path.join(dir, '5.json'), JSON.stringify(valid))
+    assert.throws(() => readDeployments(dir, 5), /chainId 31337 does not match/)
+    assert.equal(readDeployments(dir, 6), undefined)
+  })
+})
+
+describe('anvil', () => {
+  it('starts on a random port, answers JSON-RPC, and reports a busy port', async () => {
+    const a = await startAnvil()
+    cleanups.push(() => a.stop())
+    assert.notEqual(a.port, 0)
+    assert.equal(a.rpcUrl, `http://127.0.0.1:${a.port}`)
+    assert.equal(await publicClientFor(a.rpcUrl).getChainId(), 31337)
+    await assert.rejects(startAnvil({ port: a.port }), (e: unknown) => e instanceof AnvilStartError && e.addressInUse)
+    await a.stop()
+    assert.ok(a.process.exitCode !== null || a.process.signalCode !== null)
+  })
+})
+
+describe('startDevnet', () => {
+  const dataDir = path.join(tmp, 'devnet')
+  let first: Devnet
+
+  it('deploys every contract behind initialized proxies and writes the deployments file', async () => {
+    first = await start(dataDir)
+    const d = first.deployments
+    assert.equal(first.reused, false)
+    assert.equal(first.chainId, 31337)
+    assert.equal(first.deploymentsFile, path.join(dataDir, 'deployments', '31337.json'))
+    assert.deepEqual(parseDeployments(JSON.parse(readFileSync(first.deploymentsFile, 'utf8'))), d)
+    assert.equal(d.rpcUrl, first.rpcUrl)
+    assert.equal(d.deployer, accounts[0]!.address)
+    assert.equal(d.admin, accounts[0]!.address)
+    assert.equal(d.treasury, accounts[9]!.address)
+    assert.ok(d.startBlock >= 1)
+    const pc = first.publicClient
+    for (const [name, addr] of [...Object.entries(d.contracts), ...Object.entries(d.implementations)]) {
+      const code = await pc.getCode({ address: addr })
+      assert.ok(code && code.length > 2, `${name} has no code`)
+    }
+    for (const m of MODULES) {
+      const slot = await pc.getStorageAt({ address: d.contracts[m], slot: IMPLEMENTATION_SLOT })
+      assert.equal(getAddress(`0x${slot!.slice(-40)}`), d.implementations[m], `${m} proxy points at its implementation`)
+      const abi = loadArtifact(m).abi
+      assert.equal(await pc.readContract({ address: d.contracts[m], abi, functionName: 'owner' }), d.admin)
+      // Initialized in the proxy constructor: a second initialize must fail for anyone.
+      await assert.rejects(
+        pc.simulateContract({
+          address: d.contracts[m],
+          abi,
+          functionName: 'initialize',
+          args: initArgs(m, accounts[5]!.address),
+          account: accounts[5]!.address,
+        }),
+      )
+    }
+    const vault = { address: d.contracts.RevenueVault, abi: loadArtifact('RevenueVault').abi }
+    assert.equal(await pc.readContract({ ...vault, functionName: 'isPaymentToken', args: [d.contracts.SaharaToken] }), true)
+    assert.equal(await pc.readContract({ ...vault, functionName: 'isPaymentToken', args: [d.contracts.USDT] }), true)
+    assert.equal(await pc.readContract({ ...vault, functionName: 'protocolFeeBps' }), 250)
+    assert.equal(await pc.readContract({ ...vault, functionName: 'treasury' }), d.treasury)
+    const supply = await pc.readContract({ address: d.contracts.SaharaToken, abi: loadArtifact('SaharaToken').abi, functionName: 'totalSupply' })
+    assert.equal(supply, 10_000_000_000n * 10n ** 18n)
+  })
+
+  it('refuses a second devnet on the same data directory', async () => {
+    await assert.rejects(startDevnet({ dataDir }), (e: unknown) => e instanceof DataDirBusyError && e.pid === process.pid)
+  })
+
+  it('lets stock clients (cast) read the devnet', async () => {
+    const { stdout } = await exec(castBinary(), ['call', first.deployments.contracts.SaharaToken, 'totalSupply()(uint256)', '--rpc-url', first.rpcUrl])
+    assert.match(stdout.trim(), /^10000000000000000000000000000\b/)
+    const { stdout: chainId } = await exec(castBinary(), ['chain-id', '--rpc-url', first.rpcUrl])
+    assert.equal(chainId.trim(), '31337')
+  })
+
+  it('reuses the deployment after a clean restart', async () => {
+    const before = first.deployments
+    const block = await first.publicClient.getBlockNumber()
+    await first.stop()
+    const again = await start(dataDir)
+    assert.equal(again.reused, true)
+    assert.deepEqual(again.deployments.contracts, before.contracts)
+    assert.deepEqual(again.deployments.implementations, before.implementations)
+    assert.equal(again.deployments.startBlock, before.startBlock)
+    assert.ok((await again.publicClient.getBlockNumber()) >= block)
+    // The file now names the live RPC URL.
+    assert.equal(readDeployments(path.join(dataDir, 'deployments'), 31337)!.rpcUrl, again.rpcUrl)
+    await again.stop()
+  })
+
+  it('keeps deployments and later transactions across a SIGKILL of anvil', async () => {
+    const d1 = await start(dataDir)
+    assert.equal(d1.reused, true)
+    const recipient = '0x000000000000000000000000000000000000dEaD' as Address
+    const wallet = walletClientFor(d1.rpcUrl, accounts[0]!.privateKey, localChain(31337, d1.rpcUrl))
+    const saharaAbi = loadArtifact('SaharaToken').abi
+    const hash = await wallet.writeContract({
+      address: d1.deployments.contracts.SaharaToken,
+      abi: saharaAbi,
+      functionName: 'transfer',
+      args: [recipient, parseEther('42')],
+      chain: null,
+    })
+    await d1.publicClient.waitForTransactionReceipt({ hash })
+    assert.equal(await waitForStateDump(d1.stateFile, d1.publicClient), true)
+    const exited = new Promise((r) => d1.anvil.process.once('exit', r))
+    d1.anvil.process.kill('SIGKILL')
+    await exited
+    assert.ok(dumpedBlockNumber(d1.stateFile)! > 0n)
+
+    const d2 = await start(dataDir)
+    assert.equal(d2.reused, true)
+    assert.deepEqual(d2.deployments.contracts, d1.deployments.contracts)
+    for (const addr of Object.values(d2.deployments.contracts)) {
+      assert.ok(((await d2.publicClient.getCode({ address: addr })) ?? '0x').length > 2)
+    }
+    const bal = await d2.publicClient.readContract({
+      address: d2.deployments.contracts.SaharaToken,
+      abi: saharaAbi,
+      functionName: 'balanceOf',
+      args: [recipient],
+    })
+    assert.equal(bal, parseEther('42'))
+    await d2.stop()
+  })
+
+  it('--fresh discards the state and deploys again', async () => {
+    const d = await start(dataDir, { fresh: true })
+    assert.equal(d.reused, false)
+    assert.equal(d.deployments.startBlock, 1)
+    await d.stop()
+  })
+})
+
+describe('seed', () => {
+  it('registers the demo lineage once and pays revenue through it', async () => {
+    const d = await start(path.join(tmp, 'seeded'), { seed: true })
+    assert.equal(d.seed?.created, true)
+    const pc = d.publicClient
+    const c = d.deployments.contracts
+    const registry = { address: c.AssetRegistry, abi: loadArtifact('AssetRegistry').abi }
+    assert.equal(await pc.readContract({ ...registry, functionName: 'assetCount' }), 3n)
+    const modelParents = (await pc.readContract({ ...registry, functionName: 'parentsOf', args: [d.seed!.modelId!] })) as {
+      parentId: bigint
+      relation: number
+      royaltyBps: number
+    }[]
+    assert.equal(modelParents.length, 1)
+    assert.equal(modelParents[0]!.parentId, d.seed!.datasetId)
+    assert.equal(modelParents[0]!.relation, 0) // TRAINED_ON
+    assert.equal(modelParents[0]!.royaltyBps, 1_000)
+    const agentParents = (await pc.readContract({ ...registry, functionName: 'parentsOf', args: [d.seed!.agentId!] })) as { relation: number }[]
+    assert.equal(agentParents[0]!.relation, 5) // USES_MODEL
+    const vault = { address: c.RevenueVault, abi: loadArtifact('RevenueVault').abi }
+    // The agent received the 1000 USDT payment; the model and the dataset got forwarded royalties.
+    assert.ok(((await pc.readContract({ ...vault, functionName: 'totalReceived', args: [d.seed!.agentId!, c.USDT] })) as bigint) >= 1_000_000_000n)
+    assert.ok(((await pc.readContract({ ...vault, functionName: 'totalReceived', args: [d.seed!.datasetId!, c.USDT] })) as bigint) > 100_000_000n)
+    assert.ok(((await pc.readContract({ ...vault, functionName: 'balanceOf', args: [d.deployments.treasury, c.USDT] })) as bigint) > 0n)
+    await d.stop()
+    const again = await start(path.join(tmp, 'seeded'), { seed: true })
+    assert.equal(again.seed?.created, false)
+    assert.equal(await again.publicClient.readContract({ ...registry, functionName: 'assetCount' }), 3n)
+    await again.stop()
+  })
+})
+
+describe('deployProtocol on another chain', () => {
+  it('uses a given stablecoin, hands ownership to a separate admin, and is idempotent via the deployments file', async () => {
+    const a = await startAnvil({ chainId: 777 })
+    cleanups.push(() => a.stop())
+    const chain = localChain(777, a.rpcUrl)
+    const publicClient = publicClientFor(a.rpcUrl, chain)
+    const walletClient = walletClientFor(a.rpcUrl, accounts[1]!.privateKey, chain)
+    // The "real" stablecoin: any ERC-20 already on the chain, deployed by someone else.
+    const usdtArt = loadArtifact('DevStablecoin')
+    const other = walletClientFor(a.rpcUrl, accounts[4]!.privateKey, chain)
+    const usdtTx = await other.deployContract({ abi: usdtArt.abi, bytecode: usdtArt.bytecode, args: [], chain: null })
+    const stablecoin = (await publicClient.waitForTransactionReceipt({ hash: usdtTx })).contractAddress!
+    const admin = accounts[2]!.address
+    const dir = path.join(tmp, 'other-chain')
+    const r = await deployProtocol({ walletClient, publicClient, admin, treasury: accounts[3]!.address, protocolFeeBps: 100, stablecoin, deploymentsDir: dir })
+    assert.equal(r.reused, false)
+    assert.equal(r.file, path.join(dir, '777.json'))
+    assert.equal(r.deployments.chainId, 777)
+    assert.equal(r.deployments.contracts.USDT, getAddress(stablecoin))
+    assert.equal(r.deployments.deployer, accounts[1]!.address)
+    // SAHARA, 4 implementations, 4 proxies, 3 vault settings, 4 ownership transfers: no DevStablecoin.
+    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 16)
+    for (const m of MODULES) {
+      const abi = loadArtifact(m).abi
+      assert.equal(await publicClient.readContract({ address: r.deployments.contracts[m], abi, functionName: 'pendingOwner' }), admin)
+    }
+    const vaultAbi = loadArtifact('RevenueVault').abi
+    assert.equal(await publicClient.readContract({ address: r.deployments.contracts.RevenueVault, abi: vaultAbi, functionName: 'protocolFeeBps' }), 100)
+    const again = await deployProtocol({ walletClient, publicClient, deploymentsDir: dir })
+    assert.equal(again.reused, true)
+    assert.deepEqual(again.deployments, r.deployments)
+    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 16)
+  })
+
+  it('deploy-cli deploys by RPC URL + key and reuses on a second run', async () => {
+    const a = await startAnvil()
+    cleanups.push(() => a.stop())
+    const out = path.join(tmp, 'cli-out')
+    const cli = path.join(repoRoot, 'packages', 'devnet', 'src', 'deploy-cli.ts')
+    const argv = ['--import', 'tsx', cli, '--rpc-url', a.rpcUrl, '--out', out]
+    const env = { ...process.env, DEPLOYER_PRIVATE_KEY: accounts[0]!.privateKey as Hex }
+    const first = await exec(process.execPath, argv, { cwd: repoRoot, env })
+    const d = parseDeployments(JSON.parse(first.stdout))
+    assert.ok(existsSync(path.join(out, '31337.json')))
+    assert.equal(d.rpcUrl, a.rpcUrl)
+    const second = await exec(process.execPath, argv, { cwd: repoRoot, env })
+    assert.match(second.stderr, /reusing deployment/)
+    assert.deepEqual(parseDeployments(JSON.parse(second.stdout)), d)
+  })
+})
+
+function initArgs(m: (typeof MODULES)[number], who: Address): unknown[] {
+  switch (m) {
+    case 'AssetRegistry':
+      return [who, who]
+    case 'LicenseRegistry':
+    case 'ContributionShares':
+      return [who, who, who]
+    case 'RevenueVault':
+      return [who, who, who, who, 250]
+  }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Root test orchestration (`npm test` runs `npm run build` first):
+//   1. forge tests in contracts/ (benchmark files excluded),
+//   2. every *.test.ts under packages/*/test/ and tests/ with node's test runner,
+// then prints one final line `N passed, N failed` and exits non-zero when anything failed or
+// nothing ran. Flags: --no-forge, --no-ts (run one side only).
+import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const args = new Set(process.argv.slice(2))
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+
+/** Runs a command, streaming its output through while keeping a copy for parsing. */
+function run(cmd, argv, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } })
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      process.stdout.write(d)
+    })
+    child.stderr.on('data', (d) => {
+      out += d
+      process.stderr.write(d)
+    })
+    child.on('error', (err) => resolve({ code: 127, out: `${out}\n${err.message}` }))
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), out: stripAnsi(out) }))
+  })
+}
+
+/** Every *.test.ts under `dir`, recursively, skipping node_modules. */
+function findTests(dir) {
+  if (!existsSync(dir)) return []
+  const found = []
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) found.push(...findTests(full))
+    else if (entry.isFile() && entry.name.endsWith('.test.ts')) found.push(full)
+  }
+  return found
+}
+
+function tsTestFiles() {
+  const files = []
+  const packages = path.join(root, 'packages')
+  if (existsSync(packages)) {
+    for (const pkg of readdirSync(packages).sort()) {
+      const dir = path.join(packages, pkg, 'test')
+      if (existsSync(dir) && statSync(dir).isDirectory()) files.push(...findTests(dir))
+    }
+  }
+  files.push(...findTests(path.join(root, 'tests')))
+  return files.sort().map((f) => path.relative(root, f))
+}
+
+const results = []
+
+async function forgeSuite() {
+  const forge = path.join(root, 'node_modules', '.bin', 'forge')
+  console.log('\n=== forge test (contracts/) ===\n')
+  const { code, out } = await run(forge, ['test', '--no-match-path', 'test/bench/*'], path.join(root, 'contracts'))
+  // "Ran 4 test suites in 33.08s (36.21s CPU time): 76 tests passed, 0 failed, 0 skipped (76 total tests)"
+  const m = /Ran \d+ test suites? in .*?: (\d+) tests? passed, (\d+) failed, (\d+) skipped/.exec(out)
+  let passed = m ? Number(m[1]) : 0
+  let failed = m ? Number(m[2]) : 0
+  // A compile error or crash prints no summary: count it as one failure so it cannot pass silently.
+  if (code !== 0 && failed === 0) failed = 1
+  if (!m && code === 0) console.log('forge printed no test summary (no tests?)')
+  results.push({ name: 'forge', passed, failed, code })
+}
+
+async function tsSuite() {
+  const files = tsTestFiles()
+  console.log(`\n=== node --test (${files.length} TypeScript test file${files.length === 1 ? '' : 's'}) ===\n`)
+  if (files.length === 0) {
+    results.push({ name: 'ts', passed: 0, failed: 0, code: 0 })
+    return
+  }
+  for (const f of files) console.log(`  ${f}`)
+  const { code, out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], root)
+  const count = (label) => {
+    const all = [...out.matchAll(new RegExp(`^\\s*(?:ℹ|#)\\s*${label} (\\d+)\\s*$`, 'gm'))]
+    return all.length ? Number(all[all.length - 1][1]) : 0
+  }
+  const passed = count('pass')
+  let failed = count('fail') + count('cancelled')
+  if (code !== 0 && failed === 0) failed = 1
+  results.push({ name: 'ts', passed, failed, code })
+}
+
+if (!args.has('--no-forge')) await forgeSuite()
+if (!args.has('--no-ts')) await tsSuite()
+
+console.log('\n=== summary ===')
+for (const r of results) console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code})`)
+const passed = results.reduce((a, r) => a + r.passed, 0)
+const failed = results.reduce((a, r) => a + r.failed, 0)
+console.log(`${passed} passed, ${failed} failed`)
+if (failed > 0 || passed === 0) {
+  if (passed === 0 && failed === 0) console.error('no tests ran')
+  process.exit(1)
+}
