@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { ContractError, InvalidArgumentError, SaharaError } from '@sahara/sdk'
 import { Command, CommanderError, Option } from 'commander'
 import { assetCommand } from './commands/asset'
@@ -8,8 +9,11 @@ import { revenueCommand } from './commands/revenue'
 import { sharesCommand } from './commands/shares'
 import { UsageError } from './errors'
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+
 export function buildProgram(): Command {
   const program = new Command('sahara')
+    .version(version, '-V, --version')
     .description('Sahara protocol CLI: register AI assets, license them, route and claim revenue')
     .addOption(new Option('--rpc-url <url>', 'JSON-RPC endpoint').default('http://127.0.0.1:8545').env('SAHARA_RPC_URL'))
     .addOption(new Option('--private-key <key>', 'signer key (or set SAHARA_PRIVATE_KEY)'))

@@ -69,6 +69,11 @@ export class ContractError extends SaharaError {
   }
 }
 
+/** The account does not hold enough of a token for a payment (checked before any approval is sent). */
+export class InsufficientBalanceError extends SaharaError {
+  override name = 'InsufficientBalanceError'
+}
+
 /** The RPC endpoint could not be reached or failed. */
 export class RpcError extends SaharaError {
   override name = 'RpcError'
@@ -227,6 +232,7 @@ const formatters: Record<string, Formatter> = {
     `The contributors' split can only grow once shares exist: it is ${pct(current)}, ${pct(requested)} was requested.`,
   SplitTooHigh: ([requested]) => `A contributors' split of ${pct(requested)} is above 100%.`,
   Soulbound: () => 'Contribution shares are soulbound and cannot be transferred.',
+  TooManyShares: ([id, total]) => `Asset #${id} would have ${total} shares in total, above the per-asset limit.`,
   UnknownContribution: ([id]) => `Contribution #${id} does not exist.`,
   LengthMismatch: () => 'The lists of contributors, shares and evidence hashes have different lengths.',
   // RevenueVault

@@ -4,10 +4,12 @@
 // every party claiming exactly what an independent model of the split rules says.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { getAddress, type Address } from 'viem'
+import { createWalletClient, getAddress, http, type Address } from 'viem'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { readContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
 import {
   ContractError,
+  InsufficientBalanceError,
   MissingWalletError,
   assetRegistryAbi,
   computeCid,
@@ -237,8 +239,64 @@ describe('SDK against a devnet', { timeout: 300_000 }, () => {
     await assert.rejects(payer.faucet({ amount: USDT('100001') }), (e: unknown) =>
       e instanceof ContractError && e.message === 'The faucet gives at most 100000 USDT per call; 100001 USDT was requested.',
     )
+    // A fresh account: no tokens (and no gas, but the balance check comes before any transaction).
+    const broke = createSaharaClient({
+      publicClient: payer.publicClient,
+      walletClient: createWalletClient({ chain: payer.walletClient!.chain, transport: http(net.rpcUrl), account: privateKeyToAccount(generatePrivateKey()) }),
+      deployments: net.deployments,
+    })
+    await assert.rejects(broke.pay({ assetId: A, token: 'SAHARA', amount: SAHARA('1.5') }), (e: unknown) =>
+      e instanceof InsufficientBalanceError && e.message === `${broke.account} has 0 SAHARA but 1.5 SAHARA is needed.`,
+    )
     const readOnly = createSaharaClient({ publicClient: payer.publicClient, deployments: net.deployments })
     await assert.rejects(readOnly.claim({ token: 'USDT' }), MissingWalletError)
+  })
+
+  it('diamond lineage: flush order is children first and every party gets exactly its share', async () => {
+    // E uses the model (15%) and the dataset directly (10%): the dataset is reached twice.
+    const dTerms = (await agentOwner.listTerms(D))[0]!
+    const dLicense = await agentOwner.buyLicense({ termsId: dTerms.termsId })
+    const mLicenseId = (await agentOwner.getAsset(A)).parents[0]!.licenseId
+    const before = new Map<string, bigint>()
+    const parties = [treasury, agentOwner, modelOwner, modelContrib[0], modelContrib[1], datasetOwner, dataContrib[0], dataContrib[1]]
+    for (const p of parties) before.set(p.account!, model.claimable(p.account!, usdt))
+    model.pay(D, usdt, dTerms.price)
+    const e = await agentOwner.registerAsset({
+      kind: 'agent',
+      content: (await computeCid(bytes('{"agent":"diamond"}'))).cid,
+      metadata: { name: 'Diamond' },
+      parents: [
+        { parentId: M, relation: 'USES_MODEL', licenseId: mLicenseId },
+        { parentId: D, relation: 'USES_DATASET', licenseId: dLicense.licenseId },
+      ],
+    })
+    const E = e.assetId
+    model.addAsset(E, agentOwner.account!, [{ id: M, bps: 1500n }, { id: D, bps: 1000n }])
+
+    const anc = await payer.getAncestors(E)
+    assert.deepEqual(anc.ids, [M, D])
+    assert.deepEqual(anc.tree.children.map((c) => [c.assetId, c.deduped ?? false]), [[M, false], [D, true]])
+    assert.equal(anc.tree.children[0]!.children[0]!.assetId, D)
+    assert.equal((await payer.getAsset(E)).royaltyBps, 2500)
+
+    await payer.pay({ assetId: E, token: 'USDT', amount: USDT('777.777777') })
+    model.pay(E, usdt, USDT('777.777777'))
+    assert.deepEqual(await payer.computeFlushPath({ assetId: E, token: usdt }), [E, M])
+    await payer.flushRoyalties({ assetId: E, token: usdt })
+    model.flush(E, usdt)
+    model.flush(M, usdt)
+    for (const id of [E, M, D]) assert.equal(await pending(id, usdt), 0n)
+
+    for (const p of parties) {
+      const expected = model.claimable(p.account!, usdt) - before.get(p.account!)!
+      assert.ok(expected > 0n)
+      const r = await p.claim({ token: 'USDT' })
+      assert.equal(r.amount, expected, `claim of ${p.account}`)
+    }
+    const vault = net.deployments.contracts.RevenueVault
+    const reserves = await readContract(admin.publicClient, { address: vault, abi: revenueVaultAbi, functionName: 'reserves', args: [usdt] })
+    assert.equal(await tokenBalance(usdt, vault), reserves)
+    assert.ok(reserves < 4n, `dust ${reserves}`)
   })
 
   async function pending(id: bigint, token: Address): Promise<bigint> {

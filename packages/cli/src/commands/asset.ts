@@ -60,7 +60,7 @@ export function assetCommand(program: Command): void {
         [...ancestors.ids, ...descendants.ids].map(async (x) => kinds.set(x, (await ctx.sahara.getAsset(x)).kindName)),
       )
       const label = (n: LineageNode) =>
-        `#${n.assetId} ${kinds.get(n.assetId) ?? ''}${n.relation ? ` (${n.relation}${n.royaltyBps ? `, royalty ${n.royaltyBps / 100}%` : ''}${n.licenseId ? `, license #${n.licenseId}` : ''})` : ''}`
+        `#${n.assetId} ${kinds.get(n.assetId) ?? ''}${n.relation ? ` (${n.relation}${n.royaltyBps ? `, royalty ${n.royaltyBps / 100}%` : ''}${n.licenseId ? `, license #${n.licenseId}` : ''})` : ''}${n.deduped ? ' (see above)' : ''}`
       emit(opts, { ...a, ancestors: ancestors.tree, ancestorIds: ancestors.ids, descendants: descendants.tree, descendantIds: descendants.ids }, () => [
         ...describe(a),
         '',

@@ -71,9 +71,10 @@ export function revenueCommand(program: Command): void {
       const ctx = await connect(opts, false)
       const account = explicit ?? ctx.requireAccount()
       const balances = await ctx.sahara.getBalances({ account })
-      emit(opts, { account, balances }, () => [
+      const owed = balances.filter((b) => b.total > 0n)
+      emit(opts, { account, balances }, () => owed.length === 0 ? `Nothing to claim for ${account}.` : [
         `Claimable by ${account}:`,
-        ...balances.flatMap((b) => [
+        ...owed.flatMap((b) => [
           `  ${formatAmount(b.total, b.decimals, b.symbol)}`,
           ...(b.ownerBalance > 0n ? [`    owner/treasury balance  ${formatAmount(b.ownerBalance, b.decimals, b.symbol)}`] : []),
           ...b.contributions.map((c) => `    contributor in #${c.assetId}  ${formatAmount(c.amount, b.decimals, b.symbol)}`),

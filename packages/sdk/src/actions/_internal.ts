@@ -1,4 +1,5 @@
 import {
+  formatUnits,
   getAddress,
   isAddress,
   maxUint256,
@@ -15,6 +16,7 @@ import { getBlock, readContract, signTypedData, simulateContract, waitForTransac
 import { devStablecoinAbi } from '../abis/generated'
 import type { Deployments } from '../deployments'
 import {
+  InsufficientBalanceError,
   InvalidArgumentError,
   MissingWalletError,
   TransactionRevertedError,
@@ -118,6 +120,20 @@ export async function run<T>(ctx: ReadContext, errorCtx: ErrorContext | (() => E
 
 /** How to authorize the vault to pull tokens: an on-chain approval or an ERC-2612 permit. */
 export type Authorization = 'approve' | 'permit'
+
+/**
+ * Throws InsufficientBalanceError when the wallet holds less than `amount` of `token`, so no
+ * approval or permit is wasted on a payment that would revert anyway.
+ */
+export async function requireBalance(ctx: WriteContext, token: Address, amount: bigint): Promise<void> {
+  const account = requireAccount(ctx.walletClient, 'payment')
+  const balance = await readContract(ctx.publicClient, { address: token, abi: devStablecoinAbi, functionName: 'balanceOf', args: [account.address] })
+  if (balance >= amount) return
+  const { symbol, decimals } = await tokenDisplay(ctx.publicClient, token)
+  throw new InsufficientBalanceError(
+    `${account.address} has ${formatUnits(balance, decimals)} ${symbol} but ${formatUnits(amount, decimals)} ${symbol} is needed.`,
+  )
+}
 
 /**
  * Makes sure `spender` may pull `amount` of `token` from the wallet's account, sending an approve

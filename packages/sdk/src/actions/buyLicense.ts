@@ -6,6 +6,7 @@ import {
   deadlineIn,
   ensureAllowance,
   requireAccount,
+  requireBalance,
   run,
   signPermit,
   submit,
@@ -47,6 +48,7 @@ export async function buyLicense(ctx: WriteContext, p: BuyLicenseParams): Promis
     const registry = ctx.deployments.contracts.LicenseRegistry
     let approvalHash: Hex | undefined
     let request: unknown
+    if (paid && terms.price <= maxFee) await requireBalance(ctx, terms.paymentToken, terms.price)
     // When the price is above maxFee nothing is approved: the simulation reverts with FeeAboveMax.
     if (paid && terms.price <= maxFee && p.authorization === 'permit') {
       const permit = await signPermit(ctx, terms.paymentToken, vault, terms.price, await deadlineIn(ctx.publicClient))

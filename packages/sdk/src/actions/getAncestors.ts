@@ -4,13 +4,18 @@ import type { RelationName } from '../constants'
 import { run, toBigInt, type ReadContext } from './_internal'
 import { readParents, type AssetParent } from './getAsset'
 
-/** One node of the lineage tree; an asset reached through several paths appears under each. */
+/**
+ * One node of the lineage tree. An asset reached through several paths is expanded only the
+ * first time; later occurrences have `deduped: true` and no children (the graph is a DAG and a
+ * full tree expansion could grow exponentially).
+ */
 export type LineageNode = {
   assetId: bigint
   /** How this node relates to the node above it (absent at the root). */
   relation?: RelationName | undefined
   royaltyBps?: number | undefined
   licenseId?: bigint | undefined
+  deduped?: boolean | undefined
   children: LineageNode[]
 }
 
@@ -53,13 +58,14 @@ export async function getAncestors(
       }
       frontier = next
     }
-    const build = (id: bigint, link: AssetParent | undefined, depth: number): LineageNode => ({
-      assetId: id,
-      relation: link?.relation,
-      royaltyBps: link?.royaltyBps,
-      licenseId: link?.licenseId,
-      children: depth >= maxDepth ? [] : (parents.get(id) ?? []).map((p) => build(p.parentId, p, depth + 1)),
-    })
+    const expanded = new Set<bigint>()
+    const build = (id: bigint, link: AssetParent | undefined, depth: number): LineageNode => {
+      const node: LineageNode = { assetId: id, relation: link?.relation, royaltyBps: link?.royaltyBps, licenseId: link?.licenseId, children: [] }
+      if (expanded.has(id)) return { ...node, deduped: true }
+      expanded.add(id)
+      if (depth < maxDepth) node.children = (parents.get(id) ?? []).map((p) => build(p.parentId, p, depth + 1))
+      return node
+    }
     return { tree: build(assetId, undefined, 0), ids, parents }
   })
 }

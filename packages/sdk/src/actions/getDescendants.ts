@@ -64,13 +64,14 @@ export async function getDescendants(
       }
       frontier = next
     }
-    const build = (id: bigint, link: DescendantLink | undefined, depth: number): LineageNode => ({
-      assetId: id,
-      relation: link?.relation,
-      royaltyBps: link?.royaltyBps,
-      licenseId: link?.licenseId,
-      children: depth >= maxDepth ? [] : (childrenOf.get(id) ?? []).map((l) => build(l.childId, l, depth + 1)),
-    })
+    const expanded = new Set<bigint>()
+    const build = (id: bigint, link: DescendantLink | undefined, depth: number): LineageNode => {
+      const node: LineageNode = { assetId: id, relation: link?.relation, royaltyBps: link?.royaltyBps, licenseId: link?.licenseId, children: [] }
+      if (expanded.has(id)) return { ...node, deduped: true }
+      expanded.add(id)
+      if (depth < maxDepth) node.children = (childrenOf.get(id) ?? []).map((l) => build(l.childId, l, depth + 1))
+      return node
+    }
     return { tree: build(assetId, undefined, 0), ids, links }
   })
 }

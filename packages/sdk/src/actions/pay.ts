@@ -6,6 +6,7 @@ import {
   deadlineIn,
   ensureAllowance,
   requireAccount,
+  requireBalance,
   resolveToken,
   run,
   signPermit,
@@ -37,6 +38,7 @@ export async function pay(ctx: WriteContext, p: PayParams): Promise<TxResult & {
     const tokenAddress = resolveToken(ctx.deployments, p.token)
     token = await tokenDisplay(ctx.publicClient, tokenAddress)
     const vault = ctx.deployments.contracts.RevenueVault
+    await requireBalance(ctx, tokenAddress, p.amount)
     if (p.authorization === 'permit') {
       const permit = await signPermit(ctx, tokenAddress, vault, p.amount, await deadlineIn(ctx.publicClient))
       const { request } = await simulateContract(ctx.publicClient, {
