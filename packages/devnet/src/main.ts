@@ -23,6 +23,11 @@ if (values.help) {
   process.exit(0)
 }
 
+// `npm start --seed` (without `--`) reaches us as npm config, not as an argument.
+const npmFlag = (name: string) => process.env[`npm_config_${name}`] === 'true'
+const seed = values.seed || npmFlag('seed')
+const fresh = values.fresh || npmFlag('fresh')
+
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`invalid --port ${values.port}`)
@@ -36,8 +41,8 @@ try {
   devnet = await startDevnet({
     port,
     portFallback: true,
-    seed: values.seed,
-    fresh: values.fresh,
+    seed,
+    fresh,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     log,
   })
