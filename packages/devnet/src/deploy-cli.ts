@@ -16,6 +16,7 @@ const { values } = parseArgs({
     treasury: { type: 'string' },
     'fee-bps': { type: 'string' },
     stablecoin: { type: 'string' },
+    'dev-stablecoin': { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
     'record-rpc-url': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -23,9 +24,11 @@ const { values } = parseArgs({
 })
 
 const usage = `Usage: deploy-cli --rpc-url URL [--private-key 0x..|$DEPLOYER_PRIVATE_KEY] [--out deployments/]
-  [--admin 0x..] [--treasury 0x..] [--fee-bps 250] [--stablecoin 0x..] [--force] [--record-rpc-url]
+  [--admin 0x..] [--treasury 0x..] [--fee-bps 250] [--stablecoin 0x.. | --dev-stablecoin] [--force]
+  [--record-rpc-url]
 Writes <out>/<chainId>.json; an existing file whose contracts have code on the chain is reused
-unless --force. Without --stablecoin a DevStablecoin is deployed as USDT (test networks only).
+unless --force. Without --stablecoin a DevStablecoin (open faucet) is deployed as USDT: only on
+local dev chains (31337, 1337), or on a test network with --dev-stablecoin.
 The RPC URL is written into the file only for local endpoints or with --record-rpc-url (hosted
 RPC URLs often embed an API key).`
 
@@ -54,6 +57,7 @@ const result = await deployProtocol({
   ...(values.treasury ? { treasury: getAddress(values.treasury) } : {}),
   ...(values['fee-bps'] ? { protocolFeeBps: Number(values['fee-bps']) } : {}),
   ...(values.stablecoin ? { stablecoin: getAddress(values.stablecoin) } : {}),
+  allowDevStablecoin: values['dev-stablecoin'],
   log: (m) => console.error(m),
 })
 console.log(JSON.stringify(result.deployments, null, 2))

@@ -25,6 +25,12 @@ import {
 
 export const DEFAULT_PROTOCOL_FEE_BPS = 250
 
+/**
+ * Chain ids of local development nodes (anvil/hardhat 31337, geth --dev/ganache 1337): the only
+ * chains where a DevStablecoin (open faucet, symbol "USDT") is deployed without an explicit opt-in.
+ */
+export const DEV_CHAIN_IDS: readonly number[] = [31337, 1337]
+
 export interface DeployProtocolOptions {
   walletClient: WalletClient<Transport, Chain | undefined, Account>
   publicClient: PublicClient
@@ -36,6 +42,12 @@ export interface DeployProtocolOptions {
   protocolFeeBps?: number
   /** An existing stablecoin to use as "USDT" (real networks). When absent a DevStablecoin is deployed. */
   stablecoin?: Address
+  /**
+   * Deploy the DevStablecoin (anyone can mint it) as the vault's "USDT" on a chain that is not in
+   * DEV_CHAIN_IDS, for example a public test network. Without it such a deploy is refused, so a
+   * free-mint token named USDT can never be allowlisted by accident where it may pass for money.
+   */
+  allowDevStablecoin?: boolean
   /** Receives the fixed SAHARA supply. Default: the admin. */
   tokenRecipient?: Address
   /** Directory of `<chainId>.json`: reused when its contracts have code on this chain, written after a deploy. */
@@ -90,6 +102,13 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
       }
       log(`${file} is stale (no code at ${missing.join(', ')}); deploying again`)
     }
+  }
+
+  if (!options.stablecoin && !options.allowDevStablecoin && !DEV_CHAIN_IDS.includes(chainId)) {
+    throw new DeployError(
+      `chain ${chainId} is not a local dev chain (${DEV_CHAIN_IDS.join(', ')}): pass the real stablecoin, ` +
+        'or explicitly allow the open-faucet DevStablecoin (allowDevStablecoin / --dev-stablecoin) on a test network',
+    )
   }
 
   const deployer = account.address

@@ -2,7 +2,7 @@ export { startDevnet, waitForStateDump, dumpedBlockNumber, DEVNET_CHAIN_ID, TREA
 export type { Devnet, StartDevnetOptions } from './devnet.ts'
 export { startAnvil, anvilBinary, AnvilStartError } from './anvil.ts'
 export type { AnvilInstance, StartAnvilOptions } from './anvil.ts'
-export { deployProtocol, DeployError, DEFAULT_PROTOCOL_FEE_BPS } from './deploy.ts'
+export { deployProtocol, DeployError, DEFAULT_PROTOCOL_FEE_BPS, DEV_CHAIN_IDS } from './deploy.ts'
 export type { DeployProtocolOptions, DeployProtocolResult } from './deploy.ts'
 export {
   CONTRACTS,

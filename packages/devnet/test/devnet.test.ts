@@ -11,6 +11,7 @@ import {
   AnvilStartError,
   ArtifactNotFoundError,
   DataDirBusyError,
+  DeployError,
   InvalidDeploymentsError,
   deployProtocol,
   devAccounts,
@@ -361,6 +362,24 @@ describe('deployProtocol on another chain', () => {
     assert.equal(again.reused, true)
     assert.deepEqual(again.deployments, r.deployments)
     assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 16)
+  })
+
+  it('refuses to deploy the open-faucet DevStablecoin as USDT on a non-dev chain unless explicitly allowed', async () => {
+    const a = await startAnvil({ chainId: 778 })
+    cleanups.push(() => a.stop())
+    const chain = localChain(778, a.rpcUrl)
+    const publicClient = publicClientFor(a.rpcUrl, chain)
+    const walletClient = walletClientFor(a.rpcUrl, accounts[1]!.privateKey, chain)
+    await assert.rejects(deployProtocol({ walletClient, publicClient }), (e: unknown) => {
+      assert.ok(e instanceof DeployError)
+      assert.match(e.message, /chain 778 is not a local dev chain/)
+      return true
+    })
+    // Refused before sending anything.
+    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 0)
+    const r = await deployProtocol({ walletClient, publicClient, allowDevStablecoin: true })
+    const symbol = await publicClient.readContract({ address: r.deployments.contracts.USDT, abi: loadArtifact('DevStablecoin').abi, functionName: 'symbol' })
+    assert.equal(symbol, 'USDT')
   })
 
   it('deploy-cli deploys by RPC URL + key and reuses on a second run', async () => {
