@@ -124,6 +124,11 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     ///         indexer keep per-asset contributor balances; emitted only for non-zero amounts).
     event ContributorClaimed(uint256 indexed assetId, address indexed account, address indexed token, uint256 amount);
 
+    /// @notice The protocol fee pool of `token` (`amount`) moved into `treasury`'s balance: on a
+    ///         treasury change (to the outgoing treasury) or when the pool would overflow. Lets an
+    ///         indexer follow the pool without re-deriving these rules.
+    event ProtocolFeesCredited(address indexed treasury, address indexed token, uint256 amount);
+
     /// @notice The registry reported pending royalties for an asset whose parent links carry no royalty.
     error NoRoyaltyParents(uint256 assetId);
 
@@ -227,7 +232,9 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         uint256 fees = ((word >> 128) & MASK112) + fee;
         if (fees > MASK112) {
             // The pool is full: move it to the treasury's balance instead of reverting.
-            _balances[_treasury][token] += fees;
+            address treasury_ = _treasury;
+            _balances[treasury_][token] += fees;
+            emit ProtocolFeesCredited(treasury_, token, fees);
             fees = 0;
         }
         _tokenWord[token] = (word & TOKEN_FLAGS) | (fees << 128) | reserves_;
@@ -435,6 +442,7 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
             if (fees != 0) {
                 _tokenWord[token] = word & ~(MASK112 << 128);
                 _balances[old][token] += fees;
+                emit ProtocolFeesCredited(old, token, fees);
             }
         }
         _treasury = treasury_;

@@ -324,4 +324,49 @@ contract SecurityTest is ProtocolFixture {
         assertEq(vault.claim(address(usdt), _ids(id, id)), 975e6, "repeated id counted once");
         assertEq(vault.reserves(address(usdt)), 25e6, "only the fee is left");
     }
+
+    // ------------------------------------------------------------------ S-06 fee pool moves (event)
+
+    /// S-06: the fee pool moving into the outgoing treasury's balance is announced per token.
+    function test_S06_setTreasury_emitsProtocolFeesCreditedPerToken() public {
+        uint256 id = _registerAsset(alice);
+        _pay(bob, id, address(usdt), 1000e6);
+        _pay(bob, id, address(sahara), 1000e18);
+        address next = makeAddr("treasury2");
+        vm.expectEmit(address(vault));
+        emit RevenueVault.ProtocolFeesCredited(treasury, address(usdt), 25e6);
+        vm.expectEmit(address(vault));
+        emit RevenueVault.ProtocolFeesCredited(treasury, address(sahara), 25e18);
+        vm.expectEmit(address(vault));
+        emit IRevenueVault.TreasurySet(next);
+        vm.prank(admin);
+        vault.setTreasury(next);
+        assertEq(vault.balanceOf(treasury, address(usdt)), 25e6);
+    }
+
+    /// S-06: a rotation with an empty pool emits no credit.
+    function test_S06_setTreasury_emptyPoolEmitsNoCredit() public {
+        vm.recordLogs();
+        vm.prank(admin);
+        vault.setTreasury(makeAddr("treasury2"));
+        assertEq(vm.getRecordedLogs().length, 1, "only TreasurySet");
+    }
+
+    /// S-06: the pool spilling into the treasury's balance (it would overflow 112 bits) is announced.
+    function test_S06_poolSpill_emitsProtocolFeesCredited() public {
+        FeeOnTransferToken big = new FeeOnTransferToken(0);
+        vm.startPrank(admin);
+        vault.setPaymentToken(address(big), true);
+        vault.setProtocolFee(1000);
+        vm.stopPrank();
+        uint256 id = _registerAsset(alice);
+        uint256 amount = 1 << 120;
+        big.mint(bob, amount);
+        vm.startPrank(bob);
+        big.approve(address(vault), amount);
+        vm.expectEmit(address(vault));
+        emit RevenueVault.ProtocolFeesCredited(treasury, address(big), amount / 10);
+        vault.pay(id, address(big), amount);
+        vm.stopPrank();
+    }
 }
