@@ -369,4 +369,118 @@ contract SecurityTest is ProtocolFixture {
         vault.pay(id, address(big), amount);
         vm.stopPrank();
     }
+
+    // ------------------------------------------------------------------ bounds of packed words (checked sound)
+
+    /// The accumulator, carry and position words at their documented extremes: total shares at
+    /// the 2^64 - 1 cap and reserves at 2^128 - 1. Nothing reverts, nothing overflows, and every
+    /// wei is accounted for within the documented dust (carry < totalShares / 1e18 < 19 wei, plus
+    /// under one wei per holder).
+    function test_bounds_maxSharesAndMaxReserves_conserve() public {
+        FeeOnTransferToken big = new FeeOnTransferToken(0);
+        vm.prank(admin);
+        vault.setPaymentToken(address(big), true);
+        uint256 id = _registerAsset(bob);
+        address erin = makeAddr("erin");
+        vm.startPrank(bob);
+        shares.setContributorSplit(id, 7000);
+        shares.mint(id, carol, type(uint64).max - 2, 0, bytes32(0));
+        shares.mint(id, dave, 1, 0, bytes32(0));
+        shares.mint(id, erin, 1, 0, bytes32(0));
+        vm.stopPrank();
+        assertEq(shares.totalShares(id), type(uint64).max);
+
+        address payer = makeAddr("payer");
+        uint256 total = type(uint128).max;
+        big.mint(payer, total);
+        vm.startPrank(payer);
+        big.approve(address(vault), total);
+        vault.pay(id, address(big), 1 << 127);
+        vault.pay(id, address(big), (1 << 127) - 1);
+        vm.stopPrank();
+        assertEq(vault.reserves(address(big)), total);
+        assertEq(vault.totalReceived(id, address(big)), total);
+
+        uint256 claimed;
+        address[5] memory who = [carol, dave, erin, bob, treasury];
+        for (uint256 i; i < who.length; ++i) {
+            uint256 due = vault.claimable(who[i], address(big), _ids(id));
+            if (due == 0) continue;
+            vm.prank(who[i]);
+            claimed += vault.claim(address(big), _ids(id));
+        }
+        uint256 dust = total - claimed;
+        assertEq(vault.reserves(address(big)), dust, "reserves = what nobody could claim yet");
+        assertLe(dust, 19 + 3, "dust within the documented bound");
+        (, uint256 carry) = vault.accumulator(id, address(big));
+        assertLt(carry, type(uint64).max); // carry < totalShares
+    }
+
+    /// AssetRegistry header: the version count's 32 bits are checked (no wrap into the v1 codec
+    /// bits above them), and the neighbouring fields survive a publish at the boundary.
+    function test_bounds_versionCountAtMax_checkedAndNeighboursIntact() public {
+        vm.prank(admin);
+        registry.setKind(type(uint16).max, "MAX", true);
+        vm.warp(1_900_000_000);
+        uint256 id;
+        {
+            // Built by hand: v1 codecs DAG_JSON / DAG_CBOR (indices 5 and 3) and the highest kind.
+            ContentRef memory c = ContentRef({codec: Codecs.DAG_JSON, digest: keccak256("c")});
+            ContentRef memory m = ContentRef({codec: Codecs.DAG_CBOR, digest: keccak256("m")});
+            RawRegisterParams memory p;
+            p.kind = type(uint16).max;
+            p.content = c;
+            p.metadata = m;
+            vm.prank(alice);
+            (bool ok, bytes memory ret) = address(registry).call(abi.encodeWithSelector(AssetRegistry.register.selector, p));
+            assertTrue(ok);
+            id = abi.decode(ret, (uint256));
+        }
+        bytes32 slot = keccak256(abi.encode(id, uint256(2))); // _headers is slot 2
+        uint256 header = uint256(vm.load(address(registry), slot));
+        uint256 countMask = uint256(type(uint32).max) << 216;
+        vm.store(address(registry), slot, bytes32((header & ~countMask) | (uint256(type(uint32).max - 1) << 216)));
+
+        ContentRef memory c2 = ContentRef({codec: Codecs.RAW, digest: keccak256("c2")});
+        ContentRef memory m2 = ContentRef({codec: Codecs.JSON, digest: keccak256("m2")});
+        vm.prank(alice);
+        assertEq(registry.publishVersion(id, c2, m2), type(uint32).max);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
+        registry.publishVersion(id, c2, m2);
+
+        assertEq(registry.assetInfo(id).creator, alice);
+        assertEq(registry.assetInfo(id).kind, type(uint16).max);
+        assertEq(registry.assetInfo(id).registeredAt, 1_900_000_000);
+        assertEq(registry.assetInfo(id).versionCount, type(uint32).max);
+        assertEq(registry.versionInfo(id, 1).content.codec, Codecs.DAG_JSON);
+        assertEq(registry.versionInfo(id, 1).metadata.codec, Codecs.DAG_CBOR);
+        assertEq(registry.versionInfo(id, type(uint32).max).content.codec, Codecs.RAW);
+        assertEq(registry.versionInfo(id, type(uint32).max).metadata.codec, Codecs.JSON);
+    }
+
+    /// LicenseRegistry: an unlimited terms set stops at 2^48 - 1 sales (checked), without
+    /// touching the neighbouring fields of its word.
+    function test_bounds_soldCounterAtMax_checked() public {
+        uint256 id = _registerAsset(alice);
+        TermsParams memory t;
+        t.template = LicenseTemplate.OPEN;
+        vm.prank(alice);
+        uint256 termsId = licenses.attachTerms(id, t);
+        // _terms is slot 2; word 1 of the struct: price (128) | sold (48) | supplyCap (48) | ...
+        bytes32 slot = bytes32(uint256(keccak256(abi.encode(termsId, uint256(2)))) + 1);
+        uint256 w = uint256(vm.load(address(licenses), slot));
+        uint256 soldMask = uint256(type(uint48).max) << 128;
+        vm.store(address(licenses), slot, bytes32((w & ~soldMask) | (uint256(type(uint48).max - 1) << 128)));
+        assertEq(licenses.terms(termsId).sold, type(uint48).max - 1);
+
+        vm.prank(bob);
+        licenses.buyLicense(termsId, bob, 0);
+        assertEq(licenses.terms(termsId).sold, type(uint48).max);
+        assertTrue(licenses.terms(termsId).active);
+        assertEq(licenses.terms(termsId).supplyCap, 0);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
+        licenses.buyLicense(termsId, bob, 0);
+    }
 }
