@@ -255,6 +255,8 @@ const formatters: Record<string, Formatter> = {
   AuthorizationNotYetValid: () => 'The signed authorization is not valid yet.',
   AuthorizationAlreadyUsed: () => 'The signed authorization was already used or canceled.',
   CallerNotPayee: ([caller, payee]) => `${caller} is not the payee ${payee} of this authorization.`,
+  // ProtocolModule (every upgradeable module)
+  RenounceOwnershipDisabled: () => 'Ownership of a protocol module cannot be renounced; transfer it instead.',
   // OpenZeppelin
   OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin.`,
   OwnableInvalidOwner: ([owner]) => `${owner} cannot be the owner.`,
