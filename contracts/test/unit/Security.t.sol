@@ -10,7 +10,6 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {ProtocolModule} from "../../src/utils/ProtocolModule.sol";
 import {AssetRegistry} from "../../src/assets/AssetRegistry.sol";
 import {LicenseRegistry} from "../../src/licensing/LicenseRegistry.sol";
-import {ContributionShares} from "../../src/assets/ContributionShares.sol";
 import {RevenueVault} from "../../src/revenue/RevenueVault.sol";
 import {ILicenseRegistry} from "../../src/interfaces/ILicenseRegistry.sol";
 import {IRevenueVault} from "../../src/interfaces/IRevenueVault.sol";
