@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Root test orchestration (`npm test` runs `npm run build` first):
-//   1. forge tests in contracts/ (benchmark files excluded),
+//   1. forge tests in contracts/ (benchmark files excluded), then the gas snapshot gate,
 //   2. every *.test.ts under packages/*/test/ and tests/ with node's test runner,
 // then prints one final line `N passed, N failed` and exits non-zero when anything failed or
 // nothing ran. Flags: --no-forge, --no-ts (run one side only).
@@ -84,6 +84,16 @@ async function forgeSuite() {
   results.push({ name: 'forge', passed, failed, code })
 }
 
+/**
+ * Gas gate: the deterministic tests (unit + gas, no fuzzing) must use exactly the gas recorded in
+ * the committed contracts/.gas-snapshot. After an intended change: `npm run snapshot -w @sahara/contracts`.
+ */
+async function gasSnapshotCheck() {
+  console.log('\n=== forge snapshot --check (contracts/.gas-snapshot) ===\n')
+  const { code } = await run(forgeBinary(), ['snapshot', '--check', '--match-path', 'test/{unit,gas}/*', '--no-match-test', 'testFuzz'], path.join(root, 'contracts'))
+  results.push({ name: 'gas snapshot', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, code })
+}
+
 async function tsSuite() {
   const files = tsTestFiles()
   console.log(`\n=== node --test (${files.length} TypeScript test file${files.length === 1 ? '' : 's'}) ===\n`)
@@ -103,7 +113,10 @@ async function tsSuite() {
   results.push({ name: 'ts', passed, failed, code })
 }
 
-if (!args.has('--no-forge')) await forgeSuite()
+if (!args.has('--no-forge')) {
+  await forgeSuite()
+  await gasSnapshotCheck()
+}
 if (!args.has('--no-ts')) await tsSuite()
 
 console.log('\n=== summary ===')
