@@ -15,7 +15,8 @@ import {
   type TransactionReceipt,
 } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
-import { loadArtifact, type Deployments, type DevAccount } from '@sahara/devnet'
+import { loadArtifact, type DevAccount } from '@sahara/devnet'
+import type { Deployments } from '@sahara/sdk'
 
 export interface GasRow {
   name: string

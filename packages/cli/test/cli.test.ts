@@ -2,29 +2,27 @@
 // temporary data dir) and checks --json output, human output and error handling.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { after, before, describe, it } from 'node:test'
-import { startDevnet, type Devnet } from '@sahara/devnet'
+import { describe, it } from 'node:test'
+import { useCliTestDevnet } from './utils/devnet.ts'
 import { computeCid } from '@sahara/sdk'
 
 const bin = fileURLToPath(new URL('../bin/sahara.mjs', import.meta.url))
 type Run = { code: number; stdout: string; stderr: string }
 
 describe('sahara CLI', { timeout: 600_000 }, () => {
-  let devnet: Devnet
-  let dir: string
-  const key = (i: number) => devnet.accounts[i]!.privateKey
-  const addr = (i: number) => devnet.accounts[i]!.address
+  const net = useCliTestDevnet('sahara-cli-')
+  const key = (i: number) => net.devnet.accounts[i]!.privateKey
+  const addr = (i: number) => net.devnet.accounts[i]!.address
 
   function sahara(args: string[], opts: { key?: number; rpc?: string; env?: Record<string, string> } = {}): Promise<Run> {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env }
-    const full = ['--rpc-url', opts.rpc ?? devnet.rpcUrl, '--deployments', devnet.deploymentsFile, ...args]
+    const full = ['--rpc-url', opts.rpc ?? net.devnet.rpcUrl, '--deployments', net.devnet.deploymentsFile, ...args]
     if (opts.key !== undefined) full.unshift('--private-key', key(opts.key))
     return new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...full], { env, cwd: dir, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      execFile(process.execPath, [bin, ...full], { env, cwd: net.dir, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
       })
     })
@@ -48,27 +46,15 @@ describe('sahara CLI', { timeout: 600_000 }, () => {
     return r
   }
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sahara-cli-'))
-    devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true })
-    writeFileSync(join(dir, 'data.csv'), 'id,text\n1,sand\n2,dune\n')
-    writeFileSync(join(dir, 'data-v2.csv'), 'id,text\n1,sand\n2,dune\n3,oasis\n')
-    writeFileSync(join(dir, 'model.bin'), Buffer.alloc(300_000, 7))
-  })
-  after(async () => {
-    await devnet?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
-
   it('cid prints the same CID as the SDK, with progress on stderr for large files', async () => {
-    const file = join(dir, 'big.bin')
+    const file = join(net.dir, 'big.bin')
     writeFileSync(file, Buffer.alloc(20 * 1024 * 1024, 1))
     const r = await sahara(['cid', file])
     assert.equal(r.code, 0)
     assert.equal(r.stdout.trim(), (await computeCid(file)).cid)
     assert.match(r.stderr, /hashing .*big\.bin: 100% \(20\.0 \/ 20\.0 MiB\)/)
-    const j = await json(['cid', join(dir, 'data.csv')])
-    assert.equal(j.cid, (await computeCid(join(dir, 'data.csv'))).cid)
+    const j = await json(['cid', join(net.dir, 'data.csv')])
+    assert.equal(j.cid, (await computeCid(join(net.dir, 'data.csv'))).cid)
     assert.equal(j.size, 22)
   })
 
@@ -81,7 +67,7 @@ describe('sahara CLI', { timeout: 600_000 }, () => {
 
     const d = await json(['asset', 'register', 'data.csv', '--kind', 'dataset', '--name', 'Dunes', '--description', 'sand words'], { key: 1 })
     assert.equal(d.assetId, '1')
-    assert.equal(d.content, (await computeCid(join(dir, 'data.csv'))).cid)
+    assert.equal(d.content, (await computeCid(join(net.dir, 'data.csv'))).cid)
     assert.equal(d.metadataJson.name, 'Dunes')
     assert.equal(d.metadataJson.content, d.content)
 
@@ -148,8 +134,8 @@ describe('sahara CLI', { timeout: 600_000 }, () => {
     assert.deepEqual(
       versions.map((x: { version: number; content: string }) => [x.version, x.content]),
       [
-        [1, (await computeCid(join(dir, 'data.csv'))).cid],
-        [2, (await computeCid(join(dir, 'data-v2.csv'))).cid],
+        [1, (await computeCid(join(net.dir, 'data.csv'))).cid],
+        [2, (await computeCid(join(net.dir, 'data-v2.csv'))).cid],
       ],
     )
   })

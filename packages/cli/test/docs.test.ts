@@ -2,12 +2,11 @@
 // every `sahara ...` line must succeed, so the documented commands keep working.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { after, before, describe, it } from 'node:test'
-import { startDevnet, type Devnet } from '@sahara/devnet'
+import { describe, it } from 'node:test'
+import { useCliTestDevnet } from './utils/devnet.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const bin = join(here, '../bin/sahara.mjs')
@@ -43,19 +42,7 @@ export function words(line: string): string[] {
 }
 
 describe('docs/cli.md walkthrough', { timeout: 300_000 }, () => {
-  let devnet: Devnet
-  let dir: string
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sahara-cli-docs-'))
-    devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true })
-    writeFileSync(join(dir, 'data.csv'), 'id,text\n1,sand\n2,dune\n')
-    writeFileSync(join(dir, 'data-v2.csv'), 'id,text\n1,sand\n2,dune\n3,oasis\n')
-    writeFileSync(join(dir, 'model.bin'), Buffer.alloc(300_000, 7))
-  })
-  after(async () => {
-    await devnet?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  const net = useCliTestDevnet('sahara-cli-docs-')
 
   it('every command of the walkthrough succeeds', async () => {
     const text = readFileSync(docs, 'utf8')
@@ -63,8 +50,8 @@ describe('docs/cli.md walkthrough', { timeout: 300_000 }, () => {
     assert.ok(m, 'docs/cli.md needs a walkthrough block')
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
-      SAHARA_RPC_URL: devnet.rpcUrl,
-      SAHARA_DEPLOYMENTS: dirname(devnet.deploymentsFile),
+      SAHARA_RPC_URL: net.devnet.rpcUrl,
+      SAHARA_DEPLOYMENTS: dirname(net.devnet.deploymentsFile),
     }
     let ran = 0
     for (const line of m[1]!.split('\n')) {
@@ -77,7 +64,7 @@ describe('docs/cli.md walkthrough', { timeout: 300_000 }, () => {
       }
       assert.equal(w[0], 'sahara', `unexpected line in the walkthrough: ${line}`)
       const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(process.execPath, [bin, ...w.slice(1)], { cwd: dir, env }, (err, stdout, stderr) =>
+        execFile(process.execPath, [bin, ...w.slice(1)], { cwd: net.dir, env }, (err, stdout, stderr) =>
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         ),
       )

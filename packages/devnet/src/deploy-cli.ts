@@ -4,6 +4,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { getAddress, isHex, type Hex } from 'viem'
+import { deploymentsToJson } from '@sahara/sdk'
 import { localChain, publicClientFor, walletClientFor } from './clients.ts'
 import { deployProtocol } from './deploy.ts'
 
@@ -60,7 +61,7 @@ const result = await deployProtocol({
   allowDevStablecoin: values['dev-stablecoin'],
   log: (m) => console.error(m),
 })
-console.log(JSON.stringify(result.deployments, null, 2))
+console.log(JSON.stringify(deploymentsToJson(result.deployments), null, 2))
 if (result.deployments.admin !== result.deployments.deployer && !result.reused) {
   console.error(`Ownership of every module is pending: ${result.deployments.admin} must call acceptOwnership() on each.`)
 }

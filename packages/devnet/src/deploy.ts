@@ -13,15 +13,8 @@ import {
   type WalletClient,
 } from 'viem'
 import { loadArtifact, type Artifact } from './artifacts.ts'
-import {
-  MODULES,
-  deploymentsFile,
-  missingCode,
-  readDeployments,
-  writeDeployments,
-  type Deployments,
-  type ModuleName,
-} from './deployments.ts'
+import { MODULE_NAMES, deploymentsFile, type Deployments, type ModuleName } from '@sahara/sdk'
+import { missingCode, readDeployments, writeDeployments } from './deployments.ts'
 
 export const DEFAULT_PROTOCOL_FEE_BPS = 250
 
@@ -135,9 +128,9 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
     USDT: options.stablecoin ? undefined : nonce + 1,
   }
   const implBase = nonce + (options.stablecoin ? 1 : 2)
-  const proxyBase = implBase + MODULES.length
-  const implAddr = Object.fromEntries(MODULES.map((m, i) => [m, at(implBase + i)])) as Record<ModuleName, Address>
-  const proxyAddr = Object.fromEntries(MODULES.map((m, i) => [m, at(proxyBase + i)])) as Record<ModuleName, Address>
+  const proxyBase = implBase + MODULE_NAMES.length
+  const implAddr = Object.fromEntries(MODULE_NAMES.map((m, i) => [m, at(implBase + i)])) as Record<ModuleName, Address>
+  const proxyAddr = Object.fromEntries(MODULE_NAMES.map((m, i) => [m, at(proxyBase + i)])) as Record<ModuleName, Address>
   const sahara = at(plan.SaharaToken)
   const usdt = options.stablecoin ? getAddress(options.stablecoin) : at(plan.USDT!)
   // Modules are first owned by the deployer so it can wire them; ownership then moves to `admin`.
@@ -187,7 +180,7 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
   const recipient = getAddress(options.tokenRecipient ?? admin)
   await create(art.SaharaToken, [recipient], 'SaharaToken')
   if (!options.stablecoin) await create(art.DevStablecoin, [], 'DevStablecoin (USDT)')
-  for (const m of MODULES) await create(art[m], [], `${m} implementation`)
+  for (const m of MODULE_NAMES) await create(art[m], [], `${m} implementation`)
 
   const init: Record<ModuleName, Hex> = {
     AssetRegistry: encodeFunctionData({
@@ -211,7 +204,7 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
       args: [initialOwner, proxyAddr.AssetRegistry, proxyAddr.ContributionShares, treasury, feeBps],
     }),
   }
-  for (const m of MODULES) {
+  for (const m of MODULE_NAMES) {
     const got = await create(art.Proxy, [implAddr[m], init[m]], `${m} proxy`)
     if (got !== proxyAddr[m]) throw new DeployError(`${m} proxy address mismatch`)
   }
@@ -223,7 +216,7 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
 
   if (admin !== deployer) {
     // Ownable2Step: the admin must call acceptOwnership() on each module to take over.
-    for (const m of MODULES) {
+    for (const m of MODULE_NAMES) {
       await call(proxyAddr[m], art[m].abi, 'transferOwnership', [admin], `${m}.transferOwnership(${admin}) (pending acceptance)`)
     }
   }
@@ -234,7 +227,7 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
     deployer,
     admin,
     treasury,
-    startBlock: Number(startBlock ?? 0n),
+    startBlock: startBlock ?? 0n,
     contracts: {
       SaharaToken: sahara,
       USDT: usdt,

@@ -4,17 +4,7 @@ export { startAnvil, anvilBinary, AnvilStartError } from './anvil.ts'
 export type { AnvilInstance, StartAnvilOptions } from './anvil.ts'
 export { deployProtocol, DeployError, DEFAULT_PROTOCOL_FEE_BPS, DEV_CHAIN_IDS } from './deploy.ts'
 export type { DeployProtocolOptions, DeployProtocolResult } from './deploy.ts'
-export {
-  CONTRACTS,
-  MODULES,
-  deploymentsFile,
-  parseDeployments,
-  readDeployments,
-  writeDeployments,
-  missingCode,
-  InvalidDeploymentsError,
-} from './deployments.ts'
-export type { Deployments, ContractName, ModuleName } from './deployments.ts'
+export { readDeployments, writeDeployments, missingCode } from './deployments.ts'
 export { loadArtifact, protocolArtifacts, ArtifactNotFoundError } from './artifacts.ts'
 export type { Artifact } from './artifacts.ts'
 export { devAccounts, DEV_MNEMONIC } from './accounts.ts'

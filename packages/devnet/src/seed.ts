@@ -3,7 +3,7 @@ import { parseUnits, toHex, zeroAddress, type Address, type Chain, type Hex } fr
 import type { DevAccount } from './accounts.ts'
 import { loadArtifact } from './artifacts.ts'
 import { publicClientFor, walletClientFor } from './clients.ts'
-import type { Deployments } from './deployments.ts'
+import type { Deployments } from '@sahara/sdk'
 import { eventArgs, write } from './tx.ts'
 
 // Mirrors contracts/src/types: AssetKinds, Relation, LicenseTemplate, Codecs.

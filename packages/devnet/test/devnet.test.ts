@@ -12,13 +12,11 @@ import {
   ArtifactNotFoundError,
   DataDirBusyError,
   DeployError,
-  InvalidDeploymentsError,
   deployProtocol,
   devAccounts,
   dumpedBlockNumber,
   loadArtifact,
   localChain,
-  parseDeployments,
   publicClientFor,
   readDeployments,
   repoRoot,
@@ -28,6 +26,7 @@ import {
   walletClientFor,
   type Devnet,
 } from '../src/index.ts'
+import { DeploymentsError, parseDeployments } from '@sahara/sdk'
 
 const exec = promisify(execFile)
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sahara-devnet-test-'))
@@ -92,9 +91,9 @@ describe('deployments file', () => {
   })
   it('rejects missing contracts, bad addresses and a chain id that does not match the name', () => {
     const noVault = { ...valid, contracts: { ...valid.contracts, RevenueVault: undefined } }
-    assert.throws(() => parseDeployments(noVault), /contracts\.RevenueVault is not an address/)
-    assert.throws(() => parseDeployments({ ...valid, admin: '0x1234' }), /admin is not an address/)
-    assert.throws(() => parseDeployments({ ...valid, startBlock: -1 }), InvalidDeploymentsError)
+    assert.throws(() => parseDeployments(noVault), /contracts\.RevenueVault must be an address/)
+    assert.throws(() => parseDeployments({ ...valid, admin: '0x1234' }), /admin must be an address/)
+    assert.throws(() => parseDeployments({ ...valid, startBlock: -1 }), DeploymentsError)
     const dir = path.join(tmp, 'mismatch')
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
@@ -180,7 +179,10 @@ describe('startDevnet', () => {
     assert.equal(first.reused, false)
     assert.equal(first.chainId, 31337)
     assert.equal(first.deploymentsFile, path.join(dataDir, 'deployments', '31337.json'))
-    assert.deepEqual(parseDeployments(JSON.parse(readFileSync(first.deploymentsFile, 'utf8'))), d)
+    const onDisk = JSON.parse(readFileSync(first.deploymentsFile, 'utf8'))
+    assert.deepEqual(parseDeployments(onDisk), d)
+    // The file keeps startBlock a plain JSON number (the SDK type holds it as a bigint).
+    assert.equal(onDisk.startBlock, Number(d.startBlock))
     assert.equal(d.rpcUrl, first.rpcUrl)
     assert.equal(d.deployer, accounts[0]!.address)
     assert.equal(d.admin, accounts[0]!.address)
@@ -293,7 +295,7 @@ describe('startDevnet', () => {
   it('--fresh discards the state and deploys again', async () => {
     const d = await start(dataDir, { fresh: true })
     assert.equal(d.reused, false)
-    assert.equal(d.deployments.startBlock, 1)
+    assert.equal(d.deployments.startBlock, 1n)
     await d.stop()
   })
 })

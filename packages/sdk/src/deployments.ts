@@ -3,7 +3,11 @@ import { join, resolve } from 'node:path'
 import { getAddress, isAddress, type Address } from 'viem'
 import { DeploymentsError } from './errors'
 
-export const CONTRACT_NAMES = ['SaharaToken', 'USDT', 'AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault'] as const
+/** Upgradeable modules, each an ERC-1967 proxy in `contracts` with its logic in `implementations`. */
+export const MODULE_NAMES = ['AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault'] as const
+export type ModuleName = (typeof MODULE_NAMES)[number]
+
+export const CONTRACT_NAMES = ['SaharaToken', 'USDT', ...MODULE_NAMES] as const
 export type ContractName = (typeof CONTRACT_NAMES)[number]
 
 /** `<dir>/<chainId>.json` as written by the devnet deployer. */
@@ -13,9 +17,32 @@ export type Deployments = {
   deployer: Address
   admin: Address
   treasury: Address
+  /** First block of the deployment: indexers start scanning events here. */
   startBlock: bigint
   contracts: Record<ContractName, Address>
   implementations: Record<string, Address>
+}
+
+/** The deployments file for a chain inside a deployments directory. */
+export function deploymentsFile(dir: string, chainId: number): string {
+  return join(dir, `${chainId}.json`)
+}
+
+/**
+ * The JSON object stored on disk (inverse of parseDeployments): fixed key order, startBlock as a
+ * plain number (block numbers fit; JSON has no bigint).
+ */
+export function deploymentsToJson(d: Deployments): Record<string, unknown> {
+  return {
+    chainId: d.chainId,
+    ...(d.rpcUrl !== undefined ? { rpcUrl: d.rpcUrl } : {}),
+    deployer: d.deployer,
+    admin: d.admin,
+    treasury: d.treasury,
+    startBlock: Number(d.startBlock),
+    contracts: d.contracts,
+    implementations: d.implementations,
+  }
 }
 
 /** Validates parsed JSON and normalizes it (checksummed addresses, bigint startBlock). */
@@ -49,7 +76,7 @@ export function parseDeployments(json: unknown, source = 'deployments'): Deploym
   }
   return {
     chainId: chainId as number,
-    rpcUrl: o.rpcUrl as string | undefined,
+    ...(typeof o.rpcUrl === 'string' ? { rpcUrl: o.rpcUrl } : {}),
     deployer: addr(o.deployer, 'deployer'),
     admin: addr(o.admin, 'admin'),
     treasury: addr(o.treasury, 'treasury'),
@@ -105,7 +132,7 @@ export function deploymentsSearchPath(options: Omit<ResolveDeploymentsOptions, '
 export function resolveDeployments(options: ResolveDeploymentsOptions): Deployments {
   const tried: string[] = []
   for (const entry of deploymentsSearchPath(options)) {
-    const file = existsSync(entry) && statSync(entry).isFile() ? entry : join(entry, `${options.chainId}.json`)
+    const file = existsSync(entry) && statSync(entry).isFile() ? entry : deploymentsFile(entry, options.chainId)
     tried.push(file)
     if (!existsSync(file)) {
       if (options.path && entry === resolve(options.cwd ?? process.cwd(), options.path)) {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { startDevnet, type Devnet } from '@sahara/devnet'
 import { createPublicClient, createWalletClient, defineChain, http, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { createSaharaClient, parseDeployments, type Deployments, type SaharaClient } from '../../src/index'
+import { createSaharaClient, loadDeploymentsFile, type Deployments, type SaharaClient } from '../../src/index'
 
 export type TestDevnet = {
   devnet: Devnet
@@ -19,8 +19,8 @@ export type TestDevnet = {
 export async function startTestDevnet(): Promise<TestDevnet> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sahara-sdk-devnet-'))
   const devnet = await startDevnet({ dataDir, port: 0, fresh: true })
-  // Re-validate through the SDK's own parser: the file format is the contract between the packages.
-  const deployments = parseDeployments(JSON.parse(JSON.stringify(devnet.deployments, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))))
+  // Re-read the file through the SDK's own parser: the file on disk is the contract between the packages.
+  const deployments = loadDeploymentsFile(devnet.deploymentsFile)
   const chain = defineChain({
     id: devnet.chainId,
     name: 'Sahara devnet',
