@@ -9,6 +9,8 @@ export interface Artifact {
   readonly abi: Abi
   readonly bytecode: Hex
   readonly deployedBytecode: Hex
+  /** Byte ranges of `deployedBytecode` filled at construction (immutables). */
+  readonly immutableRanges: readonly { start: number; length: number }[]
 }
 
 /** Thrown when an artifact is missing or malformed (usually: `forge build` has not run). */
@@ -49,7 +51,11 @@ export function loadArtifact(contractName: string, sourceFile: string = contract
 }
 
 function parseArtifact(contractName: string, file: string, json: unknown): Artifact {
-  const j = json as { abi?: unknown; bytecode?: { object?: unknown }; deployedBytecode?: { object?: unknown } }
+  const j = json as {
+    abi?: unknown
+    bytecode?: { object?: unknown }
+    deployedBytecode?: { object?: unknown; immutableReferences?: Record<string, { start: number; length: number }[]> }
+  }
   const bytecode = j.bytecode?.object
   const deployed = j.deployedBytecode?.object
   if (!Array.isArray(j.abi) || typeof bytecode !== 'string' || typeof deployed !== 'string') {
@@ -64,7 +70,22 @@ function parseArtifact(contractName: string, file: string, json: unknown): Artif
     abi: j.abi as Abi,
     bytecode: (bytecode.startsWith('0x') ? bytecode : `0x${bytecode}`) as Hex,
     deployedBytecode: (deployed.startsWith('0x') ? deployed : `0x${deployed}`) as Hex,
+    immutableRanges: Object.values(j.deployedBytecode?.immutableReferences ?? {}).flat(),
   }
+}
+
+/**
+ * Whether `code` (read from a chain) is the runtime code of `artifact`, ignoring the immutables
+ * that each deployment fills in differently.
+ */
+export function isDeployedCodeOf(artifact: Artifact, code: Hex | undefined): boolean {
+  if (!code || code.length !== artifact.deployedBytecode.length) return false
+  const mask = (hex: Hex) => {
+    const chars = hex.slice(2).split('')
+    for (const { start, length } of artifact.immutableRanges) chars.fill('0', start * 2, (start + length) * 2)
+    return chars.join('').toLowerCase()
+  }
+  return mask(code) === mask(artifact.deployedBytecode)
 }
 
 /** Contract names of the protocol, as used in deployments files and artifact lookups. */

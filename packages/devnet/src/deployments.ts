@@ -1,7 +1,8 @@
 // The deployments file format (type, contract names, validation) belongs to @sahara/sdk; the devnet
-// only writes the file and checks that a recorded deployment still exists on its chain.
+// only writes the file and checks that a recorded deployment still exists (and is current) on its chain.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
-import type { PublicClient } from 'viem'
+import type { Address, PublicClient } from 'viem'
+import { isDeployedCodeOf, protocolArtifacts, type Artifact } from './artifacts.ts'
 import {
   CONTRACT_NAMES,
   DeploymentsError,
@@ -42,4 +43,21 @@ export async function missingCode(publicClient: PublicClient, d: Deployments): P
   ]
   const codes = await Promise.all(entries.map(([, a]) => (a ? publicClient.getCode({ address: a }) : undefined)))
   return entries.filter((_, i) => !codes[i] || codes[i] === '0x').map(([n]) => n)
+}
+
+/**
+ * Contracts whose code on the chain is not what contracts/out holds now: the deployment was made
+ * from older sources. Checks the tokens and each module's implementation (proxies never change).
+ */
+export async function staleCode(publicClient: PublicClient, d: Deployments): Promise<string[]> {
+  const entries: [string, Address | undefined, () => Artifact][] = [
+    ['SaharaToken', d.contracts.SaharaToken, protocolArtifacts.SaharaToken],
+    ...MODULE_NAMES.map((n): [string, Address | undefined, () => Artifact] => [n, d.implementations[n], protocolArtifacts[n]]),
+  ]
+  const stale: string[] = []
+  for (const [name, address, artifact] of entries) {
+    if (!address) continue
+    if (!isDeployedCodeOf(artifact(), await publicClient.getCode({ address }))) stale.push(name)
+  }
+  return stale
 }

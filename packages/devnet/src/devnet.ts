@@ -6,7 +6,7 @@ import { AnvilStartError, startAnvil, type AnvilInstance } from './anvil.ts'
 import { localChain, publicClientFor, walletClientFor } from './clients.ts'
 import { deployProtocol } from './deploy.ts'
 import type { Deployments } from '@sahara/sdk'
-import { writeDeployments } from './deployments.ts'
+import { staleCode, writeDeployments } from './deployments.ts'
 import { defaultDataDir } from './paths.ts'
 import { lockDataDir } from './lock.ts'
 import { seedDemo, type SeedResult } from './seed.ts'
@@ -91,6 +91,15 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       rpcUrl: anvil.rpcUrl,
       log,
     })
+    if (reused) {
+      const stale = await staleCode(publicClient, deployments)
+      if (stale.length > 0) {
+        log(
+          `warning: this devnet was deployed from older contract code (${stale.join(', ')}); ` +
+            'run `npm start -- --fresh` to redeploy the current contracts (discards the devnet chain state)',
+        )
+      }
+    }
     // A reused file may name an older port: record the live one so tools reading it connect.
     const live: Deployments = { ...deployments, rpcUrl: anvil.rpcUrl }
     if (deployments.rpcUrl !== anvil.rpcUrl) writeDeployments(deploymentsDir, live)

@@ -20,6 +20,7 @@ import {
   publicClientFor,
   readDeployments,
   repoRoot,
+  staleCode,
   startAnvil,
   startDevnet,
   waitForStateDump,
@@ -241,6 +242,13 @@ describe('startDevnet', () => {
     assert.ok((await again.publicClient.getBlockNumber()) >= block)
     // The file now names the live RPC URL.
     assert.equal(readDeployments(path.join(dataDir, 'deployments'), 31337)!.rpcUrl, again.rpcUrl)
+    // The reused code is what contracts/out holds now; a module pointing at other code is stale.
+    assert.deepEqual(await staleCode(again.publicClient, again.deployments), [])
+    const swapped = {
+      ...again.deployments,
+      implementations: { ...again.deployments.implementations, RevenueVault: again.deployments.implementations.AssetRegistry! },
+    }
+    assert.deepEqual(await staleCode(again.publicClient, swapped), ['RevenueVault'])
     await again.stop()
   })
 
