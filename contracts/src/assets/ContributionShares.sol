@@ -15,8 +15,8 @@ import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
 ///         revenue only changes when new shares are minted in the same asset.
 /// @dev Before any balance changes, the vault is asked to `checkpoint` the account: it settles the
 ///      entitlement earned at the old share count, so a mint never changes past revenue.
-///      `splitOf` is one storage read (contributorBps and totalShares share a slot) because the
-///      vault calls it on every payment.
+///      After contributorBps or totalShares changes, the new pair is pushed to the vault
+///      (`syncSplit`), which keeps its own copy so a payment never calls this contract.
 contract ContributionShares is ProtocolModule, IContributionShares {
     using SafeCast for uint256;
 
@@ -30,7 +30,7 @@ contract ContributionShares is ProtocolModule, IContributionShares {
     bytes4 private constant ERC5192_INTERFACE_ID = 0xb45a3c0e;
     bytes4 private constant ERC165_INTERFACE_ID = 0x01ffc9a7;
 
-    /// @dev One slot per asset, read by the vault on every payment.
+    /// @dev One slot per asset (mirrored in the vault by `syncSplit`).
     struct AssetSplit {
         uint16 contributorBps; // contributors' part of the post-fee, post-royalty revenue
         uint64 totalShares; // at most MAX_TOTAL_SHARES: bounds the vault's accumulator math
@@ -84,6 +84,7 @@ contract ContributionShares is ProtocolModule, IContributionShares {
     {
         _authorizeMint(assetId);
         contributionId = _mint(assetId, contributor, shares, contributionType, evidenceHash);
+        _syncSplit(assetId);
     }
 
     /// @inheritdoc IContributionShares
@@ -103,6 +104,7 @@ contract ContributionShares is ProtocolModule, IContributionShares {
         for (uint256 i; i < n; ++i) {
             _mint(assetId, contributors[i], shares[i], contributionType, evidenceHashes[i]);
         }
+        _syncSplit(assetId); // once, after the last total changed
     }
 
     /// @dev The asset must exist; the caller must be a minter or the asset's current owner.
@@ -113,6 +115,14 @@ contract ContributionShares is ProtocolModule, IContributionShares {
         }
     }
 
+    /// @dev Copies the asset's split into the vault (after every change to it), so payments read
+    ///      it from the vault's own storage.
+    function _syncSplit(uint256 assetId) private {
+        AssetSplit memory split = _splits[assetId];
+        _vault.syncSplit(assetId, split.contributorBps, split.totalShares);
+    }
+
+    /// @dev Checkpoints, then records. Callers must `_syncSplit` once afterwards.
     function _mint(uint256 assetId, address contributor, uint128 shares, uint8 contributionType, bytes32 evidenceHash)
         private
         returns (uint256 contributionId)
@@ -157,6 +167,7 @@ contract ContributionShares is ProtocolModule, IContributionShares {
         }
         split.contributorBps = contributorBps;
         _splits[assetId] = split;
+        _vault.syncSplit(assetId, contributorBps, split.totalShares);
         emit ContributorSplitSet(assetId, contributorBps);
     }
 

@@ -70,6 +70,14 @@ interface IRevenueVault {
     /// @notice Called by ContributionShares before an account's shares change.
     function checkpoint(uint256 assetId, address account) external;
 
+    /// @notice Called by ContributionShares after an asset's contributor bps or total shares
+    ///         changed: stores the vault's copy of `splitOf(assetId)`, which every payment reads
+    ///         instead of calling ContributionShares. Reverts NotShares for any other caller.
+    /// @param assetId the asset whose split changed
+    /// @param contributorBps the contributors' part of post-fee, post-royalty revenue, in bps
+    /// @param totalShares the asset's total shares (at most 2^64 - 1)
+    function syncSplit(uint256 assetId, uint16 contributorBps, uint256 totalShares) external;
+
     /// @notice Sets the protocol fee in bps (admin), at most MAX_PROTOCOL_FEE_BPS.
     function setProtocolFee(uint16 bps) external;
 

@@ -117,6 +117,10 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     mapping(uint256 assetId => mapping(address token => uint256 word)) private _accWord;
     mapping(uint256 assetId => mapping(address token => mapping(address account => uint256 word))) private _posWord;
     mapping(uint256 assetId => mapping(address token => mapping(address account => uint256))) private _settledWei;
+    // Appended after the first layout (upgrade-safe). Per asset: [0..15] contributorBps |
+    // [16..79] totalShares, a copy of ContributionShares.splitOf kept by `syncSplit` so a payment
+    // reads one local slot instead of calling the shares proxy.
+    mapping(uint256 assetId => uint256 word) private _splitWord;
 
     // ------------------------------------------------------------------ events and errors (beyond the interface)
 
@@ -145,7 +149,7 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     /// @notice Initializes the proxy.
     /// @param admin owner of the module (upgrades and configuration)
     /// @param assetRegistry_ the AssetRegistry proxy
-    /// @param shares_ the ContributionShares proxy (the only caller of `checkpoint`)
+    /// @param shares_ the ContributionShares proxy (the only caller of `checkpoint` and `syncSplit`)
     /// @param treasury_ receiver of protocol fees
     /// @param protocolFeeBps_ protocol fee in bps, at most MAX_PROTOCOL_FEE_BPS
     function initialize(address admin, address assetRegistry_, address shares_, address treasury_, uint16 protocolFeeBps_)
@@ -254,7 +258,9 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         } else {
             royaltyBps = (word >> ASSET_ROYALTY_SHIFT) & 0x7fff;
         }
-        (uint16 contributorBps, uint256 totalShares) = _shares.splitOf(assetId);
+        uint256 split = _splitWord[assetId];
+        uint256 contributorBps = split & 0xffff;
+        uint256 totalShares = split >> 16;
         Parts memory p = _parts(amount, feeBps, royaltyBps, contributorBps, totalShares);
         address owner = _registry.ownerOf(assetId);
 
@@ -420,6 +426,14 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         }
     }
 
+    /// @inheritdoc IRevenueVault
+    /// @dev No event: ContributionShares emits ContributionRecorded / ContributorSplitSet in the
+    ///      same transaction, from which an indexer already derives these two values.
+    function syncSplit(uint256 assetId, uint16 contributorBps, uint256 totalShares) external nonReentrant {
+        if (msg.sender != address(_shares)) revert NotShares(msg.sender);
+        _splitWord[assetId] = (uint256(totalShares.toUint64()) << 16) | contributorBps;
+    }
+
     // ------------------------------------------------------------------ admin
 
     /// @inheritdoc IRevenueVault
@@ -580,7 +594,13 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
         return address(_registry);
     }
 
-    /// @notice The ContributionShares contract (the only checkpoint caller).
+    /// @notice The vault's copy of ContributionShares.splitOf(assetId), used by every payment.
+    function splitOf(uint256 assetId) external view returns (uint16 contributorBps, uint256 totalShares) {
+        uint256 split = _splitWord[assetId];
+        return (uint16(split), split >> 16);
+    }
+
+    /// @notice The ContributionShares contract (the only caller of `checkpoint` and `syncSplit`).
     function shares() external view returns (address) {
         return address(_shares);
     }

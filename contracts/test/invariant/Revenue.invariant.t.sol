@@ -108,7 +108,16 @@ contract RevenueInvariantTest is ProtocolFixture {
             assertLe(inVault - owed, handler.holderPositions() + ids.length, "dust above bound");
         }
 
-        // 5. A fee-on-transfer token is never accepted, even though the admin allowed it.
+        // 5. The vault's copy of each asset's split (read by every payment) equals the source of
+        //    truth in ContributionShares.
+        for (uint256 a; a < ids.length; ++a) {
+            (uint16 bps, uint256 total) = shares.splitOf(ids[a]);
+            (uint16 copyBps, uint256 copyTotal) = vault.splitOf(ids[a]);
+            assertEq(uint256(copyBps), uint256(bps), "vault split bps != shares");
+            assertEq(copyTotal, total, "vault total shares != shares");
+        }
+
+        // 6. A fee-on-transfer token is never accepted, even though the admin allowed it.
         assertFalse(handler.fotAccepted());
         assertEq(vault.reserves(address(fot)), 0);
         assertEq(fot.balanceOf(address(vault)), 0);

@@ -429,6 +429,78 @@ contract ContributionSharesTest is ProtocolFixture {
         vault.checkpoint(asset, alice);
     }
 
+    // ------------------------------------------------------------------ vault split copy
+
+    function _assertVaultCopy(uint256 id, uint256 bps, uint256 total) internal view {
+        (uint16 sBps, uint256 sTotal) = shares.splitOf(id);
+        (uint16 vBps, uint256 vTotal) = vault.splitOf(id);
+        assertEq(uint256(sBps), bps);
+        assertEq(sTotal, total);
+        assertEq(uint256(vBps), bps);
+        assertEq(vTotal, total);
+    }
+
+    function test_syncSplit_onlySharesContractMayCall() public {
+        vm.expectRevert(abi.encodeWithSelector(IRevenueVault.NotShares.selector, alice));
+        vm.prank(alice);
+        vault.syncSplit(asset, 10_000, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRevenueVault.NotShares.selector, admin));
+        vm.prank(admin);
+        vault.syncSplit(asset, 10_000, 1);
+        _assertVaultCopy(asset, 0, 0);
+    }
+
+    function test_syncSplit_sharesContractWritesCopy() public {
+        vm.prank(address(shares));
+        vault.syncSplit(asset, 1234, type(uint64).max);
+        (uint16 vBps, uint256 vTotal) = vault.splitOf(asset);
+        assertEq(uint256(vBps), 1234);
+        assertEq(vTotal, type(uint64).max);
+    }
+
+    function test_syncSplit_afterSetContributorSplit() public {
+        vm.prank(alice);
+        shares.setContributorSplit(asset, 2500);
+        _assertVaultCopy(asset, 2500, 0);
+        vm.prank(alice);
+        shares.setContributorSplit(asset, 700);
+        _assertVaultCopy(asset, 700, 0);
+    }
+
+    function test_syncSplit_afterMint() public {
+        vm.startPrank(alice);
+        shares.setContributorSplit(asset, 3000);
+        shares.mint(asset, bob, 10, 0, bytes32(0));
+        _assertVaultCopy(asset, 3000, 10);
+        shares.mint(asset, carol, 7, 0, EVIDENCE);
+        _assertVaultCopy(asset, 3000, 17);
+        shares.setContributorSplit(asset, 4000);
+        vm.stopPrank();
+        _assertVaultCopy(asset, 4000, 17);
+    }
+
+    function test_syncSplit_afterMintBatch_syncsOnce() public {
+        vm.prank(alice);
+        shares.setContributorSplit(asset, 3000);
+        address[] memory who = new address[](3);
+        uint128[] memory amounts = new uint128[](3);
+        (who[0], who[1], who[2]) = (bob, carol, bob);
+        (amounts[0], amounts[1], amounts[2]) = (4, 5, 6);
+        vm.expectCall(address(vault), abi.encodeCall(IRevenueVault.syncSplit, (asset, uint16(3000), uint256(15))), 1);
+        vm.prank(alice);
+        shares.mintBatch(asset, who, amounts, 1, new bytes32[](3));
+        _assertVaultCopy(asset, 3000, 15);
+    }
+
+    function test_syncSplit_otherAssetsUntouched() public {
+        uint256 other = _registerAsset(bob);
+        vm.startPrank(alice);
+        shares.setContributorSplit(asset, 3000);
+        shares.mint(asset, bob, 10, 0, bytes32(0));
+        vm.stopPrank();
+        _assertVaultCopy(other, 0, 0);
+    }
+
     function test_unknownNft_ownerOfRevertIsRegistryError() public {
         // Sanity: the registry reports unknown ids with the ERC-721 error the shares contract pre-empts.
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, 999));

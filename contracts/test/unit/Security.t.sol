@@ -151,6 +151,9 @@ contract SecurityTest is ProtocolFixture {
         assertEq(uint256(vm.load(address(vault), bytes32(uint256(1)))), uint256(uint160(address(shares))));
         assertEq(uint256(vm.load(address(vault), bytes32(uint256(2)))), uint256(uint160(treasury)));
         assertEq(uint256(vm.load(address(vault), bytes32(uint256(3)))), 2);
+        // Appended in the second layout: slot 11 is the per-asset split copy mapping
+        // (totalShares << 16 | contributorBps), after the eight mappings of slots 3..10.
+        assertEq(uint256(vm.load(address(vault), keccak256(abi.encode(id, uint256(11))))), uint256(5) << 16);
     }
 
     // ------------------------------------------------------------------ calldata enums (checked sound)

@@ -26,6 +26,7 @@ interface Vm {
     function expectRevert(bytes calldata revertData) external;
     function expectEmit() external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
+    function expectCall(address callee, bytes calldata data, uint64 count) external;
     function expectEmit(address emitter) external;
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory);

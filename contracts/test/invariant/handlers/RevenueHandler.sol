@@ -161,13 +161,28 @@ contract RevenueHandler is Test {
         address holder = actors[holderSeed % actors.length];
         amount = bound(amount, 1, 1e6);
         vm.prank(registry.ownerOf(assetId));
-        shares.mint(assetId, holder, uint128(amount), uint8(amount % 4), keccak256(abi.encode(amount)));
+        if (amount % 3 == 0) {
+            // Every third mint is a batch of two (the vault's split copy is synced once, at the end).
+            address second = actors[(holderSeed + 1) % actors.length];
+            address[] memory who = new address[](2);
+            uint128[] memory amounts = new uint128[](2);
+            (who[0], who[1]) = (holder, second);
+            (amounts[0], amounts[1]) = (uint128(amount), uint128(amount / 2 + 1));
+            shares.mintBatch(assetId, who, amounts, uint8(amount % 4), new bytes32[](2));
+            _addHolder(assetId, second);
+        } else {
+            shares.mint(assetId, holder, uint128(amount), uint8(amount % 4), keccak256(abi.encode(amount)));
+        }
+        _addHolder(assetId, holder);
+        ++calls["mintShares"];
+    }
+
+    function _addHolder(uint256 assetId, address holder) private {
         if (!_isHolder[assetId][holder]) {
             _isHolder[assetId][holder] = true;
             _holders[assetId].push(holder);
             ++holderPositions;
         }
-        ++calls["mintShares"];
     }
 
     function raiseSplit(uint256 assetSeed, uint256 bps) external {
