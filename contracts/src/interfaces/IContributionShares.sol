@@ -54,7 +54,7 @@ interface IContributionShares {
     /// @notice Total shares minted in an asset.
     function totalShares(uint256 assetId) external view returns (uint256);
 
-    /// @notice The contributors' bps and total shares in one read (used by the vault per payment).
+    /// @notice The contributors' bps and total shares in one read (mirrored in the vault by `syncSplit`).
     function splitOf(uint256 assetId) external view returns (uint16 contributorBps, uint256 totalShares);
 
     /// @notice Always true: shares never move (ERC-5192).

@@ -22,6 +22,9 @@ import {ParentLink} from "../types/AssetTypes.sol";
 ///                             where M = A - fee - royalties        -> X's per-share accumulator
 ///           4. owner        = M - contributors                     -> balance of ownerOf(X) now
 ///         The four parts sum to A by construction, so no wei is created or lost by the split.
+///         contributorBps(X) and totalShares(X) are read from the vault's own copy, which
+///         ContributionShares pushes through `syncSplit` after every change (no cross-module call
+///         on the payment path).
 ///
 ///         The owner part is credited to the address that owns X's OwnershipNFT at the time of the
 ///         inflow: revenue earned before an ownership sale stays claimable by the seller.
