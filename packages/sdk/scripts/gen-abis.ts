@@ -1,10 +1,8 @@
 /**
- * Writes src/abis/generated.ts from the Foundry artifacts in contracts/out.
- *
- * The implementation contracts are preferred (their ABIs include inherited OpenZeppelin errors
- * and admin functions); while an implementation does not exist yet its interface artifact is
- * used, and for the tokens a minimal ERC-20 + permit ABI. Runs `forge build` first when the
- * artifacts are missing so a fresh clone can typecheck and test.
+ * Writes src/abis/generated.ts (`export const xAbi = [...] as const`) from the Foundry artifacts of
+ * the implementation contracts in contracts/out, whose ABIs include the inherited OpenZeppelin
+ * errors and admin functions. Runs `forge build` first when the artifacts are missing so a fresh
+ * clone can typecheck and test.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -17,114 +15,33 @@ const contractsDir = resolve(pkgDir, '../../contracts')
 const outDir = join(contractsDir, 'out')
 const target = join(pkgDir, 'src/abis/generated.ts')
 
-type AbiItem = { type: string; name?: string; inputs?: unknown[]; [k: string]: unknown }
-
-const erc20Fallback: AbiItem[] = [
-  fn('name', [], [{ name: '', type: 'string' }], 'view'),
-  fn('symbol', [], [{ name: '', type: 'string' }], 'view'),
-  fn('decimals', [], [{ name: '', type: 'uint8' }], 'view'),
-  fn('totalSupply', [], [{ name: '', type: 'uint256' }], 'view'),
-  fn('balanceOf', [{ name: 'account', type: 'address' }], [{ name: '', type: 'uint256' }], 'view'),
-  fn('allowance', [{ name: 'owner', type: 'address' }, { name: 'spender', type: 'address' }], [{ name: '', type: 'uint256' }], 'view'),
-  fn('approve', [{ name: 'spender', type: 'address' }, { name: 'value', type: 'uint256' }], [{ name: '', type: 'bool' }], 'nonpayable'),
-  fn('transfer', [{ name: 'to', type: 'address' }, { name: 'value', type: 'uint256' }], [{ name: '', type: 'bool' }], 'nonpayable'),
-  fn(
-    'transferFrom',
-    [{ name: 'from', type: 'address' }, { name: 'to', type: 'address' }, { name: 'value', type: 'uint256' }],
-    [{ name: '', type: 'bool' }],
-    'nonpayable',
-  ),
-  fn('nonces', [{ name: 'owner', type: 'address' }], [{ name: '', type: 'uint256' }], 'view'),
-  fn('DOMAIN_SEPARATOR', [], [{ name: '', type: 'bytes32' }], 'view'),
-  fn(
-    'eip712Domain',
-    [],
-    [
-      { name: 'fields', type: 'bytes1' },
-      { name: 'name', type: 'string' },
-      { name: 'version', type: 'string' },
-      { name: 'chainId', type: 'uint256' },
-      { name: 'verifyingContract', type: 'address' },
-      { name: 'salt', type: 'bytes32' },
-      { name: 'extensions', type: 'uint256[]' },
-    ],
-    'view',
-  ),
-  fn(
-    'permit',
-    [
-      { name: 'owner', type: 'address' },
-      { name: 'spender', type: 'address' },
-      { name: 'value', type: 'uint256' },
-      { name: 'deadline', type: 'uint256' },
-      { name: 'v', type: 'uint8' },
-      { name: 'r', type: 'bytes32' },
-      { name: 's', type: 'bytes32' },
-    ],
-    [],
-    'nonpayable',
-  ),
-]
-
-const faucetFallback: AbiItem[] = [
-  fn('faucet', [{ name: 'to', type: 'address' }, { name: 'amount', type: 'uint256' }], [], 'nonpayable'),
-  fn('FAUCET_MAX', [], [{ name: '', type: 'uint256' }], 'view'),
-]
-
-const targets: { exportName: string; candidates: string[]; fallback?: AbiItem[] }[] = [
-  { exportName: 'assetRegistryAbi', candidates: ['AssetRegistry', 'IAssetRegistry'] },
-  { exportName: 'licenseRegistryAbi', candidates: ['LicenseRegistry', 'ILicenseRegistry'] },
-  { exportName: 'contributionSharesAbi', candidates: ['ContributionShares', 'IContributionShares'] },
-  { exportName: 'revenueVaultAbi', candidates: ['RevenueVault', 'IRevenueVault'] },
-  { exportName: 'saharaTokenAbi', candidates: ['SaharaToken'], fallback: erc20Fallback },
-  { exportName: 'devStablecoinAbi', candidates: ['DevStablecoin'], fallback: [...erc20Fallback, ...faucetFallback] },
-]
-
-function fn(name: string, inputs: unknown[], outputs: unknown[], stateMutability: string): AbiItem {
-  return { type: 'function', name, inputs, outputs, stateMutability }
+const contracts: Record<string, string> = {
+  assetRegistryAbi: 'AssetRegistry',
+  licenseRegistryAbi: 'LicenseRegistry',
+  contributionSharesAbi: 'ContributionShares',
+  revenueVaultAbi: 'RevenueVault',
+  saharaTokenAbi: 'SaharaToken',
+  devStablecoinAbi: 'DevStablecoin',
 }
 
-function artifactPath(name: string): string {
-  return join(outDir, `${name}.sol`, `${name}.json`)
+const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)
+
+if (Object.values(contracts).some((name) => !existsSync(artifactPath(name)))) {
+  console.error('gen-abis: contract artifacts are missing, running forge build')
+  // tools/forge.mjs runs the native binary and fails when the build fails (the npm launcher does not).
+  execFileSync(process.execPath, ['tools/forge.mjs', 'build'], { cwd: contractsDir, stdio: 'inherit' })
 }
 
-function ensureArtifacts(): void {
-  if (targets.some((t) => t.candidates.some((c) => existsSync(artifactPath(c))))) return
-  console.error('gen-abis: contracts/out is missing, running forge build')
-  execFileSync('npx', ['forge', 'build'], { cwd: contractsDir, stdio: 'inherit' })
+const lines = ['// GENERATED by packages/sdk/scripts/gen-abis.ts from contracts/out. Do not edit; `npm run build` regenerates it.', '']
+for (const [exportName, name] of Object.entries(contracts)) {
+  const file = artifactPath(name)
+  if (!existsSync(file)) throw new Error(`gen-abis: no artifact for ${name} at ${file}`)
+  const { abi } = JSON.parse(readFileSync(file, 'utf8')) as { abi: unknown[] }
+  lines.push(`export const ${exportName} = ${JSON.stringify(abi, null, 2)} as const`, '')
 }
-
-ensureArtifacts()
-
-const lines: string[] = [
-  '// GENERATED by packages/sdk/scripts/gen-abis.ts from contracts/out. Do not edit; `npm run build` regenerates it.',
-  '',
-]
-const sources: Record<string, string> = {}
-for (const t of targets) {
-  let abi: AbiItem[] | undefined
-  let source = 'fallback'
-  for (const c of t.candidates) {
-    const p = artifactPath(c)
-    if (existsSync(p)) {
-      abi = (JSON.parse(readFileSync(p, 'utf8')) as { abi: AbiItem[] }).abi
-      source = c
-      break
-    }
-  }
-  if (!abi) {
-    if (!t.fallback) throw new Error(`gen-abis: no artifact for ${t.candidates.join(' / ')} in ${outDir}`)
-    abi = t.fallback
-  }
-  sources[t.exportName] = source
-  lines.push(`export const ${t.exportName} = ${JSON.stringify(abi, null, 2)} as const`, '')
-}
-lines.push(`/** Which artifact each ABI came from (an interface name means the implementation was not built yet). */`)
-lines.push(`export const abiSources = ${JSON.stringify(sources, null, 2)} as const`, '')
 
 mkdirSync(dirname(target), { recursive: true })
 const text = lines.join('\n')
-const previous = existsSync(target) ? readFileSync(target, 'utf8') : ''
 // Leave the file untouched when nothing changed so watchers and tsc caches stay warm.
-if (previous !== text) writeFileSync(target, text)
-console.error(`gen-abis: wrote ${target} (${Object.entries(sources).map(([k, v]) => `${k}<-${v}`).join(', ')})`)
+if (!existsSync(target) || readFileSync(target, 'utf8') !== text) writeFileSync(target, text)
+console.error(`gen-abis: wrote ${target} from ${Object.values(contracts).join(', ')}`)
