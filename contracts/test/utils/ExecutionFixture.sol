@@ -112,7 +112,7 @@ abstract contract ExecutionFixture is ProtocolFixture, TokenSigning {
 
     function _openFor(address who, uint256 node_, uint256 amount, address signer) internal returns (uint256 id) {
         vm.startPrank(who);
-        usdt.approve(address(channels), amount);
+        if (usdt.allowance(who, address(channels)) < amount) usdt.approve(address(channels), type(uint256).max);
         id = channels.open(node_, address(usdt), amount, signer);
         vm.stopPrank();
     }
