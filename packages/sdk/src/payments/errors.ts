@@ -52,3 +52,23 @@ export class ReceiptVerificationError extends PaymentError {
     super('invalid_receipt', message)
   }
 }
+
+/** A node asks more per call than the client's maxPricePerCall. Nothing was paid. */
+export class PriceAboveMaxError extends PaymentError {
+  override name = 'PriceAboveMaxError'
+  readonly price: bigint
+  readonly maxPrice: bigint
+  constructor(price: bigint, maxPrice: bigint, resource: string) {
+    super('price_above_max', `${resource} costs ${price} (smallest units) per call, above the maximum of ${maxPrice}; nothing was paid.`)
+    this.price = price
+    this.maxPrice = maxPrice
+  }
+}
+
+/** A 402 payment requirement is malformed or points at contracts other than the client's. */
+export class PaymentRequirementError extends PaymentError {
+  override name = 'PaymentRequirementError'
+  constructor(message: string) {
+    super('invalid_requirement', message)
+  }
+}
