@@ -65,7 +65,8 @@ export class FakeBackend implements ChannelBackend {
 type LaneState = { total: bigint; sk?: Buffer; k: number; unitPrice: bigint }
 
 export type FakeNodeOptions = {
-  backend: FakeBackend
+  /** Where the node looks channels up (a FakeBackend, or the chain through onChainBackend). */
+  backend: ChannelBackend
   domain: PaymentsDomain
   nodeId: bigint
   nodeAccount: LocalAccount
@@ -155,8 +156,8 @@ export class FakeNode {
     const body = Buffer.concat(chunks)
     let assetId: bigint
     let openai = false
-    const m = /^\/assets\/(\d+)\/infer$/.exec(req.url ?? '')
-    if (m) assetId = BigInt(m[1]!)
+    const m = /^\/(?:assets\/(\d+)\/infer|v1\/invoke\/(\d+))$/.exec(req.url ?? '')
+    if (m) assetId = BigInt(m[1] ?? m[2]!)
     else if (req.url === '/v1/chat/completions') {
       openai = true
       assetId = BigInt((JSON.parse(body.toString()) as { model: string }).model)
@@ -176,7 +177,7 @@ export class FakeNode {
       if (err instanceof TicketFormatError) return this.error(res, 400, err.code, err.message)
       throw err
     }
-    const ch = this.o.backend.channels.get(t.channelId)
+    const ch = await this.o.backend.getChannel(t.channelId).catch(() => undefined)
     if (!ch || ch.nodeId !== this.o.nodeId || ch.status !== 'Open') return this.error(res, 402, 'unknown_channel', 'No open channel.')
     if (t.assetId !== assetId) return this.error(res, 402, 'wrong_asset', 'Ticket for another asset.', this.requirement(assetId, req.url!))
     let lane = this.lanes.get(t.laneKey)
