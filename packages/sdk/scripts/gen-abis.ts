@@ -22,6 +22,9 @@ const contracts: Record<string, string> = {
   revenueVaultAbi: 'RevenueVault',
   saharaTokenAbi: 'SaharaToken',
   devStablecoinAbi: 'DevStablecoin',
+  nodeRegistryAbi: 'NodeRegistry',
+  paymentChannelsAbi: 'PaymentChannels',
+  exactPaymentsAbi: 'ExactPayments',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)
