@@ -30,3 +30,5 @@ export { mlpToOnnx, decodeOnnx, ONNX_IR_VERSION, ONNX_OPSET, type DenseLayer, ty
 export { OnnxClassifier, InferenceInputError, argmax, type Prediction } from './runtime'
 export { ARTIFACTS_DIR, ARTIFACT_FILES, writeArtifacts, readArtifacts, readArtifactMetrics, type ModelArtifacts, type ArtifactMetrics } from './artifacts'
 export { seededRandom, shuffled } from './random'
+export { trainPenguins, onnxParity, OnnxParityError, ONNX_PARITY_TOLERANCE, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainResult, type TrainMetrics } from './train'
+export { penguinsDatasetMetadata, penguinsAgentManifest, penguinsAgentMetadata, vegaDatasetsVersion, type PenguinsAgentOptions } from './demo'

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node'
+import type * as Ort from 'onnxruntime-node'
 import type { ModelManifest } from './manifest'
 
 /** The input given to a classifier is not a batch of finite feature rows of the right width. */
@@ -14,12 +14,14 @@ export type Prediction = { label: string; probabilities: number[] }
  */
 export class OnnxClassifier {
   readonly manifest: ModelManifest
-  private readonly session: ort.InferenceSession
+  private readonly ort: typeof Ort
+  private readonly session: Ort.InferenceSession
   private readonly inputName: string
   private readonly outputName: string
   private readonly width: number
 
-  private constructor(session: ort.InferenceSession, manifest: ModelManifest) {
+  private constructor(ort: typeof Ort, session: Ort.InferenceSession, manifest: ModelManifest) {
+    this.ort = ort
     this.session = session
     this.manifest = manifest
     this.inputName = manifest.inputs[0]!.name
@@ -28,12 +30,14 @@ export class OnnxClassifier {
   }
 
   static async create(onnx: Uint8Array, manifest: ModelManifest, options: { intraOpNumThreads?: number } = {}): Promise<OnnxClassifier> {
+    // Loaded on first use: the native binding is only needed where models actually run.
+    const ort = await import('onnxruntime-node')
     const session = await ort.InferenceSession.create(onnx, {
       executionProviders: ['cpu'],
       intraOpNumThreads: options.intraOpNumThreads ?? 1,
       graphOptimizationLevel: 'all',
     })
-    return new OnnxClassifier(session, manifest)
+    return new OnnxClassifier(ort, session, manifest)
   }
 
   /** Class probabilities for each row, as one flat row-major Float32Array [rows, labels]. */
@@ -49,7 +53,7 @@ export class OnnxClassifier {
         data[i * this.width + j] = v
       })
     })
-    const feeds = { [this.inputName]: new ort.Tensor('float32', data, [rows.length, this.width]) }
+    const feeds = { [this.inputName]: new this.ort.Tensor('float32', data, [rows.length, this.width]) }
     const out = await this.session.run(feeds)
     const t = out[this.outputName]
     if (!t) throw new Error(`The model produced no output named ${this.outputName}.`)

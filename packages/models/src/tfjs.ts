@@ -1,18 +1,20 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import * as tf from '@tensorflow/tfjs'
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import type * as TF from '@tensorflow/tfjs'
 
 const require = createRequire(import.meta.url)
-let ready: Promise<typeof tf> | undefined
+let ready: Promise<typeof TF> | undefined
 
 /**
  * tfjs on the WASM backend (about 4x faster than the pure-JS CPU backend here), loading the .wasm
  * binaries from the installed package's dist/ folder (no network). One XNNPACK thread, so float
- * reductions run in a fixed order and training is bit-for-bit reproducible.
+ * reductions run in a fixed order and training is bit-for-bit reproducible. Loaded on first use so
+ * importing @sahara/models stays cheap for code that only reads artifacts.
  */
-export function tfjsWasm(): Promise<typeof tf> {
+export function tfjsWasm(): Promise<typeof TF> {
   ready ??= (async () => {
+    const tf = await import('@tensorflow/tfjs')
+    const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm')
     const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep
     setWasmPaths(dist)
     setThreadsCount(1)

@@ -119,3 +119,17 @@ describe('agent manifest', () => {
     assert.throws(() => parseManifest(new TextEncoder().encode('{')), ManifestError)
   })
 })
+
+describe('demo asset documents', () => {
+  it('penguinsAgentManifest is a valid agent manifest pointing at the model with the price', async () => {
+    const { penguinsAgentManifest, penguinsAgentMetadata, penguinsDatasetMetadata } = await import('../src/index')
+    const m = penguinsAgentManifest({ modelId: 5n, unitPrice: 1_000n })
+    assert.deepEqual(validateAgentManifest(m), m)
+    assert.deepEqual(m.model, { assetId: '5' })
+    assert.deepEqual(m.price, { token: 'USDT', unitPrice: '1000', unitsPerCall: 1 })
+    assert.throws(() => penguinsAgentManifest({ modelId: 0, unitPrice: 1n }), ManifestError)
+    assert.throws(() => penguinsAgentManifest({ modelId: 1, unitPrice: -1n }), ManifestError)
+    assert.match(penguinsDatasetMetadata().source as string, /^npm vega-datasets@3\.2\.1 data\/penguins\.json$/)
+    assert.ok(penguinsAgentMetadata().name.length > 0)
+  })
+})
