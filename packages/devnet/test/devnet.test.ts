@@ -25,9 +25,13 @@ import {
   startDevnet,
   waitForStateDump,
   walletClientFor,
+  contentDirFor,
+  seedPayPerUse,
   type Devnet,
 } from '../src/index.ts'
-import { DeploymentsError, parseDeployments } from '@sahara/sdk'
+import { DeploymentsError, getAsset, getTerms, parseDeployments, registerAsset } from '@sahara/sdk'
+import { OnnxClassifier, penguinsDatasetBytes, penguinsDatasetCid, readArtifacts, validateAgentManifest, validateModelManifest } from '@sahara/models'
+import { ContentStore } from '@sahara/store'
 
 const exec = promisify(execFile)
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sahara-devnet-test-'))
@@ -315,7 +319,8 @@ describe('seed', () => {
     const pc = d.publicClient
     const c = d.deployments.contracts
     const registry = { address: c.AssetRegistry, abi: loadArtifact('AssetRegistry').abi }
-    assert.equal(await pc.readContract({ ...registry, functionName: 'assetCount' }), 3n)
+    // 3 assets of the licensing demo + 3 of the pay-per-use demo.
+    assert.equal(await pc.readContract({ ...registry, functionName: 'assetCount' }), 6n)
     const modelParents = (await pc.readContract({ ...registry, functionName: 'parentsOf', args: [d.seed!.modelId!] })) as {
       parentId: bigint
       relation: number
@@ -335,8 +340,120 @@ describe('seed', () => {
     await d.stop()
     const again = await start(path.join(tmp, 'seeded'), { seed: true })
     assert.equal(again.seed?.created, false)
-    assert.equal(await again.publicClient.readContract({ ...registry, functionName: 'assetCount' }), 3n)
+    assert.equal(again.seed?.payPerUse?.created, false)
+    assert.equal(await again.publicClient.readContract({ ...registry, functionName: 'assetCount' }), 6n)
     await again.stop()
+  })
+})
+
+describe('pay-per-use seed', () => {
+  const dataDir = path.join(tmp, 'ppu', 'devnet')
+  const contentDir = path.join(tmp, 'ppu', 'content')
+
+  it('stores the penguins dataset, the ONNX model, its manifest and the agent manifest beside the devnet', async () => {
+    const d = await start(dataDir, { seed: true })
+    assert.equal(d.contentDir, contentDir)
+    assert.equal(contentDirFor(dataDir), contentDir)
+    const s = d.seed!.payPerUse!
+    assert.equal(s.created, true)
+    assert.equal(s.contentDir, contentDir)
+    const store = new ContentStore(contentDir)
+    // Every CID the chain points at is in the store and re-hashes to itself.
+    assert.deepEqual(await store.get(s.dataset.content), penguinsDatasetBytes())
+    assert.equal(s.dataset.content, await penguinsDatasetCid())
+    const artifacts = await readArtifacts()
+    assert.deepEqual(await store.get(s.model.content), artifacts.onnx)
+    assert.equal(s.model.metadata, artifacts.manifestCid)
+    const modelManifest = validateModelManifest(JSON.parse(new TextDecoder().decode(await store.get(s.model.metadata))))
+    assert.deepEqual(modelManifest.labels, ['Adelie', 'Chinstrap', 'Gentoo'])
+    const agentManifest = validateAgentManifest(JSON.parse(new TextDecoder().decode(await store.get(s.agent.content))))
+    assert.equal(agentManifest.model.assetId, s.model.assetId.toString())
+    assert.deepEqual(agentManifest.price, { token: 'USDT', unitPrice: '1000', unitsPerCall: 1 })
+    assert.deepEqual(agentManifest, s.agent.manifest)
+    for (const cid of [s.dataset.metadata, s.agent.metadata]) {
+      const meta = JSON.parse(new TextDecoder().decode(await store.get(cid))) as { name: string; content: string }
+      assert.ok(meta.name.length > 0)
+    }
+
+    // On-chain: kinds, lineage, version CIDs, owners, terms.
+    const ctx = { publicClient: d.publicClient, deployments: d.deployments }
+    const [dataset, model, agent] = await Promise.all([s.dataset, s.model, s.agent].map((a) => getAsset(ctx, a.assetId)))
+    assert.deepEqual([dataset!.kindName, model!.kindName, agent!.kindName].map((k) => k.toUpperCase()), ['DATASET', 'MODEL', 'AGENT'])
+    assert.deepEqual(
+      [dataset!.latest.content, model!.latest.content, agent!.latest.content],
+      [s.dataset.content, s.model.content, s.agent.content],
+    )
+    assert.deepEqual(
+      [dataset!.latest.metadata, model!.latest.metadata, agent!.latest.metadata],
+      [s.dataset.metadata, s.model.metadata, s.agent.metadata],
+    )
+    assert.deepEqual([dataset!.owner, model!.owner, agent!.owner], [accounts[1]!.address, accounts[2]!.address, accounts[3]!.address])
+    assert.deepEqual(model!.parents.map((p) => [p.parentId, p.relation, p.licenseId]), [[s.dataset.assetId, 'TRAINED_ON', s.model.datasetLicenseId]])
+    assert.deepEqual(agent!.parents.map((p) => [p.parentId, p.relation, p.licenseId]), [[s.model.assetId, 'USES_MODEL', s.agent.modelLicenseId]])
+    // Royalties flow up: the agent forwards 5% to the model, the model 10% to the dataset.
+    assert.equal(agent!.royaltyBps, 500)
+    assert.equal(model!.royaltyBps, 1_000)
+    for (const [asset, termsId] of [
+      [s.agent, s.agent.payPerUseTermsId],
+      [s.model, s.model.payPerUseTermsId],
+    ] as const) {
+      const t = await getTerms(ctx, termsId)
+      assert.deepEqual([t.assetId, t.template, t.paymentToken, t.price, t.active], [asset.assetId, 'PAY_PER_USE', d.deployments.contracts.USDT, 1_000n, true])
+    }
+    assert.equal(s.token, d.deployments.contracts.USDT)
+
+    // The served model answers from the stored bytes: a 181 mm-flipper, 3.75 kg penguin is an Adelie.
+    const classifier = await OnnxClassifier.create(await store.get(s.model.content), modelManifest)
+    try {
+      const [p] = await classifier.predict([[39.1, 18.7, 181, 3750]])
+      assert.equal(p!.label, 'Adelie')
+    } finally {
+      await classifier.release()
+    }
+    await d.stop()
+  })
+
+  it('is idempotent and restores a wiped content store without sending transactions', async () => {
+    rmSync(contentDir, { recursive: true, force: true })
+    const d = await start(dataDir, { seed: true })
+    const s = d.seed!.payPerUse!
+    assert.equal(s.created, false)
+    assert.equal(await d.publicClient.readContract({ address: d.deployments.contracts.AssetRegistry, abi: loadArtifact('AssetRegistry').abi, functionName: 'assetCount' }), 6n)
+    const store = new ContentStore(contentDir)
+    for (const cid of [s.dataset.content, s.dataset.metadata, s.model.content, s.model.metadata, s.agent.content, s.agent.metadata]) await store.verify(cid)
+    const block = await d.publicClient.getBlockNumber()
+    const again = await seedPayPerUse({ rpcUrl: d.rpcUrl, deployments: d.deployments, accounts, contentDir })
+    assert.equal(again.created, false)
+    assert.deepEqual(
+      [again.dataset.assetId, again.model.assetId, again.agent.assetId, again.agent.payPerUseTermsId, again.model.payPerUseTermsId],
+      [s.dataset.assetId, s.model.assetId, s.agent.assetId, s.agent.payPerUseTermsId, s.model.payPerUseTermsId],
+    )
+    assert.equal(await d.publicClient.getBlockNumber(), block)
+    await d.stop()
+  })
+
+  it('resumes after a partial run: only the missing assets and terms are sent', async () => {
+    const d = await start(path.join(tmp, 'ppu-partial', 'devnet'))
+    const partialDir = path.join(tmp, 'ppu-partial', 'content')
+    // A run that stopped after the dataset: register it by hand the way the seed does.
+    const store = new ContentStore(partialDir)
+    const datasetCid = await store.put(penguinsDatasetBytes())
+    const wallet = walletClientFor(d.rpcUrl, accounts[1]!.privateKey)
+    const { assetId: datasetId } = await registerAsset(
+      { publicClient: d.publicClient, walletClient: wallet, deployments: d.deployments },
+      { kind: 'DATASET', content: datasetCid, metadata: { name: 'Palmer penguins' } },
+    )
+    const s = await seedPayPerUse({ rpcUrl: d.rpcUrl, deployments: d.deployments, accounts, contentDir: partialDir, agentUnitPrice: 2_500n })
+    assert.equal(s.created, true)
+    assert.equal(s.dataset.assetId, datasetId)
+    // The dataset found on-chain is reported as registered (its own metadata), not as the seed would have.
+    assert.equal(s.dataset.metadata, (await getAsset({ publicClient: d.publicClient, deployments: d.deployments }, datasetId)).latest.metadata)
+    assert.equal(s.model.assetId, datasetId + 1n)
+    assert.equal(s.agent.assetId, datasetId + 2n)
+    assert.equal(s.agent.unitPrice, 2_500n)
+    assert.equal((await getTerms({ publicClient: d.publicClient, deployments: d.deployments }, s.agent.payPerUseTermsId)).price, 2_500n)
+    assert.equal(s.agent.manifest.price.unitPrice, '2500')
+    await d.stop()
   })
 })
 
