@@ -301,9 +301,17 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
             if (total != 0) _payout(token, operator, credits, nCredits, total - fees, fees);
         }
         if (receiptsRoot != bytes32(0)) {
-            if (_roots[receiptsRoot] != 0) revert ReceiptsRootAlreadyRecorded(receiptsRoot);
-            if (receiptCount > MASK128 || nodeId > type(uint64).max) revert ValueTooLarge(receiptCount);
-            _roots[receiptsRoot] = nodeId | (block.timestamp << 64) | (receiptCount << 128);
+            uint256 recorded = _roots[receiptsRoot];
+            if (recorded == 0) {
+                if (receiptCount > MASK128) revert ValueTooLarge(receiptCount);
+                // nodeId < 2^64: it came from the registry's sequential ids (authority succeeded).
+                _roots[receiptsRoot] = nodeId | (block.timestamp << 64) | (receiptCount << 128);
+            } else if (uint64(recorded) == nodeId) {
+                revert ReceiptsRootAlreadyRecorded(receiptsRoot);
+            }
+            // Recorded by another node (a copy taken from the mempool): the first record stays and
+            // this settlement still goes through, so copying a root cannot block a node's payouts.
+            // Receipts are authenticated by the node's ReceiptBatch signature, not by the record.
         }
         emit Settled(nodeId, token, receiptsRoot, receiptCount, total, fees);
     }

@@ -82,7 +82,7 @@ interface IPaymentChannels {
     error UnitsAboveMax(uint256 units, uint256 maxUnits);
     /// @notice A settlement with no entries and no receipts root.
     error EmptySettlement();
-    /// @notice The receipts root was already recorded.
+    /// @notice The node already recorded this receipts root.
     error ReceiptsRootAlreadyRecorded(bytes32 root);
     /// @notice The token took a fee on transfer; such tokens are not supported.
     error FeeOnTransferNotSupported(address token, uint256 expected, uint256 received);
@@ -169,8 +169,9 @@ interface IPaymentChannels {
     /// @notice The EIP-712 digest a node signer signs for a receipt batch.
     function receiptBatchDigest(uint256 nodeId, bytes32 root, uint256 sequence) external view returns (bytes32);
 
-    /// @notice A recorded receipts root: the node that settled it, when, and its receipt count
-    ///         (all 0 when not recorded).
+    /// @notice A recorded receipts root: the first node that submitted it, when, and its receipt
+    ///         count (all 0 when not recorded). Only the node's ReceiptBatch signature proves that
+    ///         the receipts are the node's: anyone registered as a node can submit any root.
     function receiptsRecorded(bytes32 root) external view returns (uint256 nodeId, uint64 timestamp, uint256 count);
 
     /// @notice Whether `leaf` is under `root` with the sorted-pair sha256 `proof`.

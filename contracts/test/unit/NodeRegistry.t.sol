@@ -247,6 +247,16 @@ contract NodeRegistryTest is ExecutionFixture {
         vm.stopPrank();
     }
 
+    function test_upgrade_onlyOwner_keepsState() public {
+        NodeRegistry next = new NodeRegistry();
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSignature("OwnableUnauthorizedAccount(address)", alice));
+        nodes.upgradeToAndCall(address(next), "");
+        vm.prank(admin);
+        nodes.upgradeToAndCall(address(next), "");
+        assertEq(nodes.node(nodeId).operator, operator);
+    }
+
     function test_loweringMaxFee_keepsExistingFee() public {
         vm.prank(admin);
         nodes.setMaxNodeFeeBps(500);

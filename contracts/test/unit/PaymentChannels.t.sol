@@ -10,6 +10,7 @@ import {INodeRegistry} from "../../src/interfaces/INodeRegistry.sol";
 import {ProtocolModule} from "../../src/utils/ProtocolModule.sol";
 import {Channel, ChannelStatus, Voucher, SettleEntry, SkipReason, Receipt} from "../../src/types/ExecutionTypes.sol";
 import {ReceiptMerkle} from "../../src/libraries/ReceiptMerkle.sol";
+import {FeeOnTransferToken} from "../utils/FeeOnTransferToken.sol";
 
 contract PaymentChannelsTest is ExecutionFixture {
     uint256 internal constant DEPOSIT = 100e6;
@@ -131,6 +132,34 @@ contract PaymentChannelsTest is ExecutionFixture {
         vm.expectPartialRevert(bytes4(keccak256("ERC20InsufficientAllowance(address,uint256,uint256)")));
         channels.open(nodeId, address(usdt), 1, address(0));
         vm.stopPrank();
+    }
+
+    function test_open_feeOnTransferToken_reverts() public {
+        FeeOnTransferToken fot = new FeeOnTransferToken(100);
+        vm.prank(admin);
+        vault.setPaymentToken(address(fot), true);
+        fot.mint(payer, 10_000);
+        vm.startPrank(payer);
+        fot.approve(address(channels), 10_000);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPaymentChannels.FeeOnTransferNotSupported.selector, address(fot), 10_000, 9_900)
+        );
+        channels.open(nodeId, address(fot), 10_000, address(0));
+        vm.stopPrank();
+    }
+
+    function test_channelTokens_indexInOrderOfFirstUse() public {
+        _open(1e6);
+        vm.startPrank(payer);
+        sahara.approve(address(channels), 1e18);
+        uint256 id = channels.open(nodeId, address(sahara), 1e18, address(0));
+        vm.stopPrank();
+        _open(1e6);
+        address[] memory ts = channels.channelTokens();
+        assertEq(ts.length, 2);
+        assertEq(ts[0], address(usdt));
+        assertEq(ts[1], address(sahara));
+        assertEq(channels.channel(id).token, address(sahara));
     }
 
     function test_openWithPermit() public {
@@ -674,6 +703,20 @@ contract PaymentChannelsTest is ExecutionFixture {
         vm.prank(nodeSigner);
         vm.expectRevert(abi.encodeWithSelector(IPaymentChannels.ReceiptsRootAlreadyRecorded.selector, root));
         channels.settle(nodeId, address(usdt), new SettleEntry[](0), root, 1);
+    }
+
+    function test_settle_rootCopiedByOtherNode_doesNotBlockSettlement() public {
+        uint256 id = _open(DEPOSIT);
+        bytes32 root = keccak256("victim root");
+        uint256 squatter = _registerNode(alice, alice);
+        vm.prank(alice);
+        channels.settle(squatter, address(usdt), new SettleEntry[](0), root, 5);
+        SettleEntry[] memory es = _one(_entry(_voucher(id, 0, 1e6, bytes32(0), 0, 0), 0, 0));
+        vm.prank(nodeSigner);
+        channels.settle(nodeId, address(usdt), es, root, 5);
+        assertEq(channels.channel(id).settled, 1e6);
+        (uint256 recordedBy,,) = channels.receiptsRecorded(root);
+        assertEq(recordedBy, squatter);
     }
 
     function test_receiptBatchDigest() public view {

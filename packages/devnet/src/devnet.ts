@@ -14,6 +14,10 @@ import { seedDevnet, type SeedResult } from './seed.ts'
 export const DEVNET_CHAIN_ID = 31337
 /** Dev account index used as the protocol treasury on the devnet. */
 export const TREASURY_ACCOUNT_INDEX = 9
+/** NodeRegistry unbonding delay on the devnet: 1 hour (production default 7 days). */
+export const DEVNET_UNBONDING_DELAY = 3600
+/** PaymentChannels challenge window on the devnet: 1 hour (production default 1 day). */
+export const DEVNET_CHALLENGE_WINDOW = 3600
 
 export interface StartDevnetOptions {
   /** Holds `anvil-state.json` and `deployments/<chainId>.json`. Default `<repo>/.sahara/devnet`. */
@@ -92,6 +96,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       walletClient,
       publicClient,
       treasury: accounts[TREASURY_ACCOUNT_INDEX]!.address,
+      // Short waits so exits and channel closes can be tried by hand (defaults: 7 days, 1 day).
+      unbondingDelay: DEVNET_UNBONDING_DELAY,
+      challengeWindow: DEVNET_CHALLENGE_WINDOW,
       deploymentsDir,
       rpcUrl: anvil.rpcUrl,
       log,

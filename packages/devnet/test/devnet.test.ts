@@ -43,7 +43,15 @@ after(async () => {
 
 // ERC-1967 implementation slot: bytes32(uint256(keccak256('eip1967.proxy.implementation')) - 1).
 const IMPLEMENTATION_SLOT = '0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc' as const
-const MODULES = ['AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault'] as const
+const MODULES = [
+  'AssetRegistry',
+  'LicenseRegistry',
+  'ContributionShares',
+  'RevenueVault',
+  'NodeRegistry',
+  'PaymentChannels',
+  'ExactPayments',
+] as const
 const accounts = devAccounts(10)
 
 function castBinary(): string {
@@ -161,7 +169,7 @@ describe('npm start entry (main.ts)', () => {
     assert.match(out, new RegExp(`port ${blocker.port} was busy`))
     const rpc = /RPC URL:\s+(\S+)/.exec(out)![1]!
     assert.match(out, /Chain id:\s+31337/)
-    for (const name of ['SaharaToken', 'USDT', 'AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault']) {
+    for (const name of ['SaharaToken', 'USDT', ...MODULES]) {
       assert.match(out, new RegExp(`${name}\\s+0x[0-9a-fA-F]{40}`))
     }
     assert.match(out, /Deployments file:\s+\S+31337\.json/)
@@ -217,6 +225,19 @@ describe('startDevnet', () => {
     const vault = { address: d.contracts.RevenueVault, abi: loadArtifact('RevenueVault').abi }
     assert.equal(await pc.readContract({ ...vault, functionName: 'isPaymentToken', args: [d.contracts.SaharaToken] }), true)
     assert.equal(await pc.readContract({ ...vault, functionName: 'isPaymentToken', args: [d.contracts.USDT] }), true)
+    // The execution modules: both payment modules are vault collectors; devnet settings.
+    for (const m of ['LicenseRegistry', 'PaymentChannels', 'ExactPayments'] as const) {
+      assert.equal(await pc.readContract({ ...vault, functionName: 'isCollector', args: [d.contracts[m]] }), true, `${m} is a collector`)
+    }
+    const nodes = { address: d.contracts.NodeRegistry, abi: loadArtifact('NodeRegistry').abi }
+    assert.equal(await pc.readContract({ ...nodes, functionName: 'minStake' }), 1_000n * 10n ** 18n)
+    assert.equal(await pc.readContract({ ...nodes, functionName: 'unbondingDelay' }), 3600n)
+    assert.equal(await pc.readContract({ ...nodes, functionName: 'maxNodeFeeBps' }), 3000)
+    assert.equal(await pc.readContract({ ...nodes, functionName: 'stakeToken' }), d.contracts.SaharaToken)
+    const channels = { address: d.contracts.PaymentChannels, abi: loadArtifact('PaymentChannels').abi }
+    assert.equal(await pc.readContract({ ...channels, functionName: 'challengeWindow' }), 3600n)
+    assert.equal(await pc.readContract({ ...channels, functionName: 'nodeRegistry' }), d.contracts.NodeRegistry)
+    assert.equal(await pc.readContract({ ...channels, functionName: 'revenueVault' }), d.contracts.RevenueVault)
     assert.equal(await pc.readContract({ ...vault, functionName: 'protocolFeeBps' }), 250)
     assert.equal(await pc.readContract({ ...vault, functionName: 'treasury' }), d.treasury)
     const supply = await pc.readContract({ address: d.contracts.SaharaToken, abi: loadArtifact('SaharaToken').abi, functionName: 'totalSupply' })
@@ -477,18 +498,23 @@ describe('deployProtocol on another chain', () => {
     assert.equal(r.deployments.chainId, 777)
     assert.equal(r.deployments.contracts.USDT, getAddress(stablecoin))
     assert.equal(r.deployments.deployer, accounts[1]!.address)
-    // SAHARA, 4 implementations, 4 proxies, 3 vault settings, 4 ownership transfers: no DevStablecoin.
-    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 16)
+    // SAHARA, 7 implementations, 7 proxies, 5 vault settings, 7 ownership transfers: no DevStablecoin.
+    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 27)
     for (const m of MODULES) {
       const abi = loadArtifact(m).abi
       assert.equal(await publicClient.readContract({ address: r.deployments.contracts[m], abi, functionName: 'pendingOwner' }), admin)
     }
     const vaultAbi = loadArtifact('RevenueVault').abi
     assert.equal(await publicClient.readContract({ address: r.deployments.contracts.RevenueVault, abi: vaultAbi, functionName: 'protocolFeeBps' }), 100)
+    // Production defaults outside the devnet: 7-day unbonding, 1-day challenge window.
+    const nodesAbi = loadArtifact('NodeRegistry').abi
+    assert.equal(await publicClient.readContract({ address: r.deployments.contracts.NodeRegistry, abi: nodesAbi, functionName: 'unbondingDelay' }), 604800n)
+    const channelsAbi = loadArtifact('PaymentChannels').abi
+    assert.equal(await publicClient.readContract({ address: r.deployments.contracts.PaymentChannels, abi: channelsAbi, functionName: 'challengeWindow' }), 86400n)
     const again = await deployProtocol({ walletClient, publicClient, deploymentsDir: dir })
     assert.equal(again.reused, true)
     assert.deepEqual(again.deployments, r.deployments)
-    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 16)
+    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 27)
   })
 
   it('refuses to deploy the open-faucet DevStablecoin as USDT on a non-dev chain unless explicitly allowed', async () => {
@@ -553,5 +579,11 @@ function initArgs(m: (typeof MODULES)[number], who: Address): unknown[] {
       return [who, who, who]
     case 'RevenueVault':
       return [who, who, who, who, 250]
+    case 'NodeRegistry':
+      return [who, who, who, 1n, 1n, 1]
+    case 'PaymentChannels':
+      return [who, who, who, 1n]
+    case 'ExactPayments':
+      return [who, who, who]
   }
 }

@@ -4,7 +4,15 @@ import { getAddress, isAddress, type Address } from 'viem'
 import { DeploymentsError } from './errors'
 
 /** Upgradeable modules, each an ERC-1967 proxy in `contracts` with its logic in `implementations`. */
-export const MODULE_NAMES = ['AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault'] as const
+export const MODULE_NAMES = [
+  'AssetRegistry',
+  'LicenseRegistry',
+  'ContributionShares',
+  'RevenueVault',
+  'NodeRegistry',
+  'PaymentChannels',
+  'ExactPayments',
+] as const
 export type ModuleName = (typeof MODULE_NAMES)[number]
 
 export const CONTRACT_NAMES = ['SaharaToken', 'USDT', ...MODULE_NAMES] as const
