@@ -166,6 +166,22 @@ describe('createPaidClient against a fake node', () => {
     assert.equal(last.index, 1n) // a fresh chain
   })
 
+  it('moves to a fresh lane when the node is behind (400 ticket_gap, then 409 on the re-signed voucher)', async () => {
+    const paid = client({ channel: { lanes: 1 } })
+    for (let i = 0; i < 3; i++) await infer(paid)
+    node.rewindLanes()
+    const e0 = node.errors.length
+    const res = await infer(paid)
+    assert.equal(res.status, 200)
+    assert.deepEqual(node.errors.slice(e0), ['ticket_gap', 'stale_voucher'])
+    const lanes = paid.status().channels[0]!.lanes
+    assert.equal(lanes.length, 2) // the old lane (retired, still owed) and a fresh one
+    assert.equal(paid.status().channels[0]!.owed, 4n * PRICE)
+    const last = paid.receipts().at(-1)!.receipt.fields
+    assert.equal(last.cumulative, PRICE)
+    assert.notEqual(last.lane, paid.receipts()[0]!.receipt.fields.lane)
+  })
+
   it('passes through responses that need no payment or offer no channel scheme', async () => {
     const paid = client()
     const res = await paid.fetch(`${node.url}/nowhere`)

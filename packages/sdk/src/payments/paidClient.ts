@@ -148,6 +148,9 @@ export type PaidClient = {
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
 const MAX_ATTEMPTS = 3
+// 400/401 codes (packages/node) that mean the node's view of a lane differs from ours: worth a
+// fresh voucher rather than a failure. Other 400s (bad body, ...) are returned as they are.
+const LANE_STATE_CODES = new Set(['ticket_gap', 'bad_preimage', 'voucher_required', 'chain_exhausted', 'ticket_replayed'])
 
 export function createPaidClient(config: PaidClientConfig): PaidClient {
   if (typeof config.maxPricePerCall !== 'bigint' || config.maxPricePerCall <= 0n) {
@@ -363,7 +366,7 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
     return `${p.method} ${p.url} ${model}`
   }
 
-  async function readRequirement(res: Response): Promise<{ requirement?: ChannelRequirement; body: Uint8Array }> {
+  async function readRequirement(res: Response): Promise<{ requirement?: ChannelRequirement; code?: string; body: Uint8Array }> {
     const body = new Uint8Array(await res.arrayBuffer())
     let json: unknown
     try {
@@ -371,8 +374,10 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
     } catch {
       return { body }
     }
+    const err = (json as { error?: unknown } | null)?.error
+    const code = err && typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined
     const requirement = parseChannelRequirement(json)
-    return requirement ? { requirement, body } : { body }
+    return { ...(requirement ? { requirement } : {}), ...(code ? { code } : {}), body }
   }
 
   function checkRequirement(r: ChannelRequirement): void {
@@ -470,9 +475,10 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
           record(p.url, receipt, receiptHeader)
           return rebuild(res, body)
         }
-        if ((res.status === 402 || res.status === 409) && attempt + 1 < MAX_ATTEMPTS) {
+        if ((res.status === 402 || res.status === 409 || res.status === 400 || res.status === 401) && attempt + 1 < MAX_ATTEMPTS) {
           // Not paid. Maybe the price changed, or the node lost or rejects this lane's state.
-          const { requirement: fresh } = await readRequirement(res)
+          const { requirement: fresh, code, body } = await readRequirement(res)
+          if (res.status !== 402 && res.status !== 409 && !(code && LANE_STATE_CODES.has(code))) return rebuild(res, body)
           if (fresh) {
             requirements.set(key, fresh)
             if (fresh.assetId !== requirement.assetId || fresh.unitPrice !== requirement.unitPrice || fresh.nodeId !== requirement.nodeId) {
