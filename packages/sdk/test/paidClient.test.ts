@@ -155,6 +155,21 @@ describe('createPaidClient against a fake node', () => {
     }
   })
 
+  it("background signature checks: calls return first, a bad signature blocks the node", async () => {
+    const ok = client({ receiptSignatures: 'background' })
+    for (let i = 0; i < 5; i++) assert.equal((await infer(ok)).status, 200)
+    await ok.waitForReceipts()
+    assert.equal(ok.receipts().length, 5)
+
+    const paid = client({ receiptSignatures: 'background' })
+    node.tamper = 'signature'
+    assert.equal((await infer(paid)).status, 200) // leaf, proof and fields are fine
+    await assert.rejects(paid.waitForReceipts(), /not by the node's signer/)
+    assert.equal(paid.receipts().length, 0)
+    node.tamper = undefined
+    await assert.rejects(infer(paid), /Node #1 returned a receipt that failed verification/)
+  })
+
   it('recovers when the node lost the lane chain state (re-signs at the lane total)', async () => {
     const paid = client()
     for (let i = 0; i < 3; i++) await infer(paid)
