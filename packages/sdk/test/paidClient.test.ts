@@ -155,6 +155,21 @@ describe('createPaidClient against a fake node', () => {
     }
   })
 
+  it("background signature checks: calls return first, a bad signature blocks the node", async () => {
+    const ok = client({ receiptSignatures: 'background' })
+    for (let i = 0; i < 5; i++) assert.equal((await infer(ok)).status, 200)
+    await ok.waitForReceipts()
+    assert.equal(ok.receipts().length, 5)
+
+    const paid = client({ receiptSignatures: 'background' })
+    node.tamper = 'signature'
+    assert.equal((await infer(paid)).status, 200) // leaf, proof and fields are fine
+    await assert.rejects(paid.waitForReceipts(), /not by the node's signer/)
+    assert.equal(paid.receipts().length, 0)
+    node.tamper = undefined
+    await assert.rejects(infer(paid), /Node #1 returned a receipt that failed verification/)
+  })
+
   it('recovers when the node lost the lane chain state (re-signs at the lane total)', async () => {
     const paid = client()
     for (let i = 0; i < 3; i++) await infer(paid)
@@ -164,6 +179,22 @@ describe('createPaidClient against a fake node', () => {
     const last = paid.receipts().at(-1)!.receipt.fields
     assert.equal(last.cumulative, 4n * PRICE)
     assert.equal(last.index, 1n) // a fresh chain
+  })
+
+  it('moves to a fresh lane when the node is behind (400 ticket_gap, then 409 on the re-signed voucher)', async () => {
+    const paid = client({ channel: { lanes: 1 } })
+    for (let i = 0; i < 3; i++) await infer(paid)
+    node.rewindLanes()
+    const e0 = node.errors.length
+    const res = await infer(paid)
+    assert.equal(res.status, 200)
+    assert.deepEqual(node.errors.slice(e0), ['ticket_gap', 'stale_voucher'])
+    const lanes = paid.status().channels[0]!.lanes
+    assert.equal(lanes.length, 2) // the old lane (retired, still owed) and a fresh one
+    assert.equal(paid.status().channels[0]!.owed, 4n * PRICE)
+    const last = paid.receipts().at(-1)!.receipt.fields
+    assert.equal(last.cumulative, PRICE)
+    assert.notEqual(last.lane, paid.receipts()[0]!.receipt.fields.lane)
   })
 
   it('passes through responses that need no payment or offer no channel scheme', async () => {

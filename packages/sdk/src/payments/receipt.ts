@@ -249,15 +249,13 @@ export type VerifyReceiptOptions = {
  * ReceiptVerificationError naming the first check that fails.
  */
 export async function verifyReceipt(r: SignedReceipt, opts: VerifyReceiptOptions): Promise<void> {
-  const leaf = receiptLeaf(r.fields)
-  if (leaf !== r.leaf.toLowerCase()) throw new ReceiptVerificationError('The receipt leaf is not the hash of its fields.')
-  if (!verifyMerkleProof(leaf, r.proof, r.groupRoot)) throw new ReceiptVerificationError('The receipt proof does not lead to its group root.')
-  const key = `${r.fields.nodeId}:${r.groupRoot.toLowerCase()}:${r.sequence}:${r.signature.toLowerCase()}`
+  checkReceiptProof(r)
+  const key = receiptGroupKey(r)
   let signer = opts.cache?.get(key)
   if (signer === undefined) {
     try {
       signer = await recoverReceiptBatchSigner(opts.domain, { nodeId: r.fields.nodeId, root: r.groupRoot, sequence: r.sequence }, r.signature)
-    } catch (err) {
+    } catch {
       throw new ReceiptVerificationError('The receipt batch signature cannot be recovered.')
     }
     opts.cache?.set(key, signer)
@@ -265,4 +263,16 @@ export async function verifyReceipt(r: SignedReceipt, opts: VerifyReceiptOptions
   if (getAddress(signer) !== getAddress(opts.nodeSigner)) {
     throw new ReceiptVerificationError(`The receipt batch is signed by ${signer}, not by the node's signer ${opts.nodeSigner}.`)
   }
+}
+
+/** The synchronous half of verifyReceipt (two sha256 walks, no signature): leaf and proof. */
+export function checkReceiptProof(r: SignedReceipt): void {
+  const leaf = receiptLeaf(r.fields)
+  if (leaf !== r.leaf.toLowerCase()) throw new ReceiptVerificationError('The receipt leaf is not the hash of its fields.')
+  if (!verifyMerkleProof(leaf, r.proof, r.groupRoot)) throw new ReceiptVerificationError('The receipt proof does not lead to its group root.')
+}
+
+/** Identifies a signed receipt group: receipts with the same key share one signature check. */
+export function receiptGroupKey(r: SignedReceipt): string {
+  return `${r.fields.nodeId}:${r.groupRoot.toLowerCase()}:${r.sequence}:${r.signature.toLowerCase()}`
 }

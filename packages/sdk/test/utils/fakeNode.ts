@@ -16,6 +16,7 @@ import {
   encodeReceiptHeader,
   receiptLeaf,
   recoverVoucherSigner,
+  sha256,
   sha256Hex,
   signReceiptBatch,
   verifyChainStep,
@@ -80,6 +81,8 @@ export class FakeNode {
   url = ''
   readonly lanes = new Map<string, LaneState>()
   requests = 0
+  /** Error codes answered, in order. */
+  readonly errors: string[] = []
   paid = 0
   vouchers = 0
   /** Lanes ever used, per channel.asset. */
@@ -113,7 +116,19 @@ export class FakeNode {
     for (const l of this.lanes.values()) l.sk = undefined
   }
 
+  /** Simulates a node that restored an older state: every lane one call behind. */
+  rewindLanes(): void {
+    for (const l of this.lanes.values()) {
+      if (l.k > 0) {
+        l.k -= 1
+        l.total -= l.unitPrice
+        if (l.sk) l.sk = sha256(l.sk) // s_{k-1}
+      }
+    }
+  }
+
   private error(res: ServerResponse, status: number, code: string, message: string, extra: object = {}) {
+    this.errors.push(code)
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify({ error: { code, message }, ...extra }))
   }
@@ -202,7 +217,8 @@ export class FakeNode {
     }
     if (!lane?.sk) return this.error(res, 402, 'voucher_required', 'This lane needs a voucher.')
     if (t.units !== asset.unitsPerCall) return this.error(res, 402, 'wrong_units', 'Wrong number of units.')
-    if (t.index !== lane.k + t.units) return this.error(res, 409, 'replayed', 'Ticket index is not the next one.')
+    if (t.index <= lane.k) return this.error(res, 409, 'ticket_replayed', 'Ticket index is not beyond the revealed one.')
+    if (t.index !== lane.k + t.units) return this.error(res, 400, 'ticket_gap', 'Ticket index skips units.')
     if (!verifyChainStep(lane.sk, t.preimageBytes, t.units)) return this.error(res, 402, 'bad_preimage', 'Preimage does not verify.')
     const price = lane.unitPrice * BigInt(t.units)
     let owed = 0n
