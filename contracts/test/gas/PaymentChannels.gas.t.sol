@@ -32,10 +32,13 @@ contract ExecutionGasTest is ExecutionFixture {
         _pay(bob, assetId, address(usdt), 1e6);
     }
 
+    /// @dev Also pauses gas metering: each test meters only its measured call (`_measured`), so
+    ///      the snapshot tracks that call rather than the preparation.
     function _detect() internal {
         // A no-op state-changing call: ~7k gas normally, > 21000 when it is its own transaction.
         vault.flushRoyalties(0, address(usdt));
         _isolatedRun = vm.lastCallGas().gasTotalUsed > 21_000;
+        vm.pauseGasMetering();
     }
 
     function _report(string memory key, uint256 gasUsed, uint256 budget) internal {
@@ -60,8 +63,10 @@ contract ExecutionGasTest is ExecutionFixture {
 
     function _measureSettle(SettleEntry[] memory es, bool withRoot) internal returns (uint256) {
         bytes32 root = withRoot ? keccak256(abi.encode("root", ++_rootNonce)) : bytes32(0);
+        vm.resumeGasMetering();
         vm.prank(nodeSigner);
         channels.settle(nodeId, address(usdt), es, root, withRoot ? 1000 : 0);
+        vm.pauseGasMetering();
         return vm.lastCallGas().gasTotalUsed;
     }
 
@@ -129,8 +134,10 @@ contract ExecutionGasTest is ExecutionFixture {
     function test_gas_open() public {
         _detect();
         _open(100e6); // first channel in the token (token index assigned)
+        vm.resumeGasMetering();
         vm.prank(payer);
         channels.open(nodeId, address(usdt), 100e6, address(0));
+        vm.pauseGasMetering();
         _report("open", vm.lastCallGas().gasTotalUsed, 0);
     }
 
@@ -139,24 +146,30 @@ contract ExecutionGasTest is ExecutionFixture {
         _open(1e6);
         (uint8 v, bytes32 r, bytes32 s) =
             _signPermit(payerKey, USDT_NAME, address(usdt), payer, address(channels), 100e6, 0, block.timestamp + 1);
+        vm.resumeGasMetering();
         vm.prank(payer);
         channels.openWithPermit(nodeId, address(usdt), 100e6, address(0), block.timestamp + 1, v, r, s);
+        vm.pauseGasMetering();
         _report("openWithPermit", vm.lastCallGas().gasTotalUsed, 0);
     }
 
     function test_gas_topUp() public {
         _detect();
         uint256 id = _open(1e6);
+        vm.resumeGasMetering();
         vm.prank(payer);
         channels.topUp(id, 10e6);
+        vm.pauseGasMetering();
         _report("topUp", vm.lastCallGas().gasTotalUsed, 0);
     }
 
     function test_gas_requestClose() public {
         _detect();
         uint256 id = _open(1e6);
+        vm.resumeGasMetering();
         vm.prank(payer);
         channels.requestClose(id);
+        vm.pauseGasMetering();
         _report("requestClose", vm.lastCallGas().gasTotalUsed, 0);
     }
 
@@ -166,8 +179,10 @@ contract ExecutionGasTest is ExecutionFixture {
         vm.prank(payer);
         channels.requestClose(id);
         vm.warp(block.timestamp + WINDOW);
+        vm.resumeGasMetering();
         vm.prank(payer);
         channels.withdraw(id);
+        vm.pauseGasMetering();
         _report("withdraw", vm.lastCallGas().gasTotalUsed, 0);
     }
 
@@ -175,8 +190,10 @@ contract ExecutionGasTest is ExecutionFixture {
         _detect();
         Auth memory a = Auth(payer, address(exact), 1e6, 0, block.timestamp + 1 hours, keccak256("gas"));
         (uint8 v, bytes32 r, bytes32 s) = _signAuth(payerKey, address(usdt), TRANSFER_AUTH_TYPEHASH, a);
+        vm.resumeGasMetering();
         vm.prank(nodeSigner);
         exact.payExact(nodeId, assetId, address(usdt), a.from, a.value, a.validAfter, a.validBefore, a.nonce, _pack(v, r, s));
+        vm.pauseGasMetering();
         _report("payExact", vm.lastCallGas().gasTotalUsed, 0);
     }
 
@@ -184,7 +201,9 @@ contract ExecutionGasTest is ExecutionFixture {
         _detect();
         vm.startPrank(bob);
         sahara.approve(address(nodes), MIN_STAKE);
+        vm.resumeGasMetering();
         nodes.register("http://127.0.0.1:8545/node", address(0), MIN_STAKE);
+        vm.pauseGasMetering();
         vm.stopPrank();
         _report("NodeRegistry.register", vm.lastCallGas().gasTotalUsed, 0);
     }
