@@ -25,9 +25,6 @@ const contracts: Record<string, string> = {
   exactPaymentsAbi: 'ExactPayments',
   saharaTokenAbi: 'SaharaToken',
   devStablecoinAbi: 'DevStablecoin',
-  nodeRegistryAbi: 'NodeRegistry',
-  paymentChannelsAbi: 'PaymentChannels',
-  exactPaymentsAbi: 'ExactPayments',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)

@@ -24,7 +24,6 @@ import {
   revenueVaultAbi,
   saharaTokenAbi,
 } from './abis/generated'
-import { exactPaymentsAbi, nodeRegistryAbi, paymentChannelsAbi } from './abis/execution'
 
 /** Root of every error the SDK throws. `shortMessage` is one readable sentence. */
 export class SaharaError extends Error {
@@ -159,9 +158,6 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(exactPaymentsAbi as Abi),
   ...errorsOf(saharaTokenAbi as Abi),
   ...errorsOf(devStablecoinAbi as Abi),
-  ...errorsOf(nodeRegistryAbi as Abi),
-  ...errorsOf(paymentChannelsAbi as Abi),
-  ...errorsOf(exactPaymentsAbi as Abi),
   ...openZeppelinErrors,
 ])
 
@@ -257,39 +253,6 @@ const formatters: Record<string, Formatter> = {
   NoRoyaltyParents: ([id]) => `Asset #${id} has pending royalties but no parent with a royalty to forward them to.`,
   UnaccountedBalanceTooLow: ([token, needed, available], ctx) =>
     `The vault holds only ${amount(available, ctx, token)} of unaccounted ${tokenName(token, ctx)}, ${amount(needed, ctx, token)} needed.`,
-  // NodeRegistry
-  UnknownNode: ([id]) => `Node #${id} does not exist.`,
-  NotNodeOperator: ([id, caller]) => `${caller} is not the operator of node #${id}.`,
-  NodeNotActive: ([id]) => `Node #${id} is not active (it is exiting or has exited, or does not exist).`,
-  NodeNotExiting: ([id]) => `Node #${id} has not requested an exit, so its stake cannot be withdrawn.`,
-  StakeLocked: ([id, unlockAt]) => `The stake of node #${id} is locked until ${new Date(Number(unlockAt) * 1000).toISOString()}.`,
-  StakeTooLow: ([stake, min]) => `A stake of ${stake} is below the minimum of ${min} (in SAHARA base units).`,
-  InvalidEndpoint: ([length]) => `The node endpoint must be 1 to 256 bytes long, but it is ${length} bytes.`,
-  NodeFeeTooHigh: ([fee, max]) => `A node fee of ${pct(fee)} is above the maximum of ${pct(max)}.`,
-  SettingOutOfRange: ([value, max]) => `The value ${value} is above the allowed maximum of ${max}.`,
-  // PaymentChannels
-  UnknownChannel: ([id]) => `Payment channel #${id} does not exist.`,
-  NotPayer: ([id, caller]) => `${caller} is not the payer of payment channel #${id}.`,
-  NotNodeAuthority: ([id, caller]) => `${caller} is neither the operator nor the signer of node #${id}.`,
-  ChannelNotOpen: ([id]) => `Payment channel #${id} is not open (it is closing or closed).`,
-  ChannelAlreadyClosed: ([id]) => `Payment channel #${id} is already closed.`,
-  ChallengeWindowNotOver: ([id, closesAt]) =>
-    BigInt(closesAt) === 0n
-      ? `Payment channel #${id} is still open: request to close it first, then withdraw after the challenge window.`
-      : `The challenge window of payment channel #${id} ends at ${new Date(Number(closesAt) * 1000).toISOString()}; withdraw after that.`,
-  ChannelNodeMismatch: ([id, nodeId]) => `Payment channel #${id} does not belong to node #${nodeId}.`,
-  ChannelTokenMismatch: ([id, token], ctx) => `Payment channel #${id} is not funded in ${tokenName(token, ctx)}.`,
-  InvalidVoucherSignature: ([id]) => `A voucher for payment channel #${id} is not signed by the channel's signer.`,
-  InvalidPreimage: ([id, units]) => `The hash-chain preimage for payment channel #${id} does not hash to the voucher anchor in ${units} steps.`,
-  UnitsAboveMax: ([units, max]) => `${units} units were claimed, but the voucher allows at most ${max}.`,
-  EmptySettlement: () => 'The settlement has no vouchers and no receipts root.',
-  ReceiptsRootAlreadyRecorded: ([root]) => `The receipts root ${root} was already recorded.`,
-  ValueTooLarge: ([value]) => `The value ${value} is too large to be stored.`,
-  // ExactPayments
-  AssetNotServed: ([nodeId, id]) => `Node #${nodeId} does not serve asset #${id}.`,
-  AlreadyAttributed: ([, from, nonce]) => `The payment authorization ${nonce} of ${from} was already settled.`,
-  InvalidAuthorization: ([, from, nonce]) =>
-    `The payment authorization ${nonce} of ${from} was used on the token but is not a transfer of these terms to the ExactPayments contract.`,
   // HashChain
   ChainTooLong: ([units, max]) => `A hash chain of ${units} steps is longer than the maximum of ${max}.`,
   // Tokens
