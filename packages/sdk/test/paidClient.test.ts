@@ -219,6 +219,25 @@ describe('createPaidClient against a fake node', () => {
     assert.notEqual(bad.receipts()[0]!.receipt.fields.lane.toString(), snaps[0]!.lane)
   })
 
+  it('follows a 402 that names another asset for the same route', async () => {
+    const paid = client()
+    assert.equal((await infer(paid, 3)).status, 200)
+    node.remap.set(3n, 4n)
+    try {
+      const res = await infer(paid, 3)
+      assert.equal(res.status, 200)
+      const last = paid.receipts().at(-1)!.receipt.fields
+      assert.equal(last.assetId, 4n)
+      assert.equal(last.price, 300n)
+      // both pools are intact: asset 3's lane is idle again, asset 4 got its own
+      const lanes = paid.status().channels[0]!.lanes
+      assert.deepEqual(lanes.map((l) => l.assetId).sort(), [3n, 4n])
+    } finally {
+      node.remap.clear()
+    }
+    assert.equal((await infer(paid, 3)).status, 200)
+  })
+
   it('passes through responses that need no payment or offer no channel scheme', async () => {
     const paid = client()
     const res = await paid.fetch(`${node.url}/nowhere`)

@@ -513,7 +513,8 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
       const q = requirement.unitsPerCall
       const ch = await ensureChannel(requirement.nodeId, requirement.asset)
       await reserve(ch, price)
-      const lane = await acquireLane(ch, requirement.assetId)
+      const laneAsset = requirement.assetId // `requirement` may be replaced below, before `finally` runs
+      const lane = await acquireLane(ch, laneAsset)
       let reserved = true
       try {
         if (!lane.chain || !lane.voucher || lane.voucher.unitPrice !== requirement.unitPrice || lane.k + q > lane.chain.length) {
@@ -617,7 +618,7 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
         return res
       } finally {
         if (reserved) ch.reserved -= price
-        releaseLane(ch, requirement.assetId, lane)
+        releaseLane(ch, laneAsset, lane)
       }
     }
   }
