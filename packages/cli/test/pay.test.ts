@@ -3,7 +3,7 @@
 // node's HTTP payment protocol that looks channels and the node signer up on the same chain.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
@@ -145,7 +145,16 @@ describe('sahara node / channel / call', { timeout: 600_000 }, () => {
     assert.equal(second.code, 0, second.stderr)
     assert.match(second.stdout, /^paid call \d+\n/)
     assert.match(second.stdout, new RegExp(`Paid 0\\.25 USDT to node #1 through channel #${channelId} \\(receipt verified\\)`))
-    assert.ok(existsSync(join(net.dir, '.sahara/client/channels.json')))
+    // ... and continues the same lane and hash chain: the lane total grows, no new voucher.
+    assert.match(second.stdout, /lane total +0\.5 USDT/)
+    const third = await json(['call', '1', '--input', '{"x":[1]}', '--node', node.url], { key: 2 })
+    assert.equal(third.channelId, channelId)
+    assert.equal(third.receipt.lane, first.receipt.lane)
+    assert.equal(third.receipt.index, '3')
+    assert.equal(third.receipt.cumulative, '750000')
+    const stateFile = join(net.dir, '.sahara/client/channels.json')
+    assert.ok(existsSync(stateFile))
+    assert.equal(statSync(stateFile).mode & 0o777, 0o600)
     assert.equal(readFileSync(receipts, 'utf8').trim().split('\n').length, 2)
     await fails(['call', '2', '--input', '{}', '--node', node.url], 1, /^error: The node answered 404: Unknown asset\.$/, { key: 2 })
   })

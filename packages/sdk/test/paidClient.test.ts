@@ -197,6 +197,47 @@ describe('createPaidClient against a fake node', () => {
     assert.notEqual(last.lane, paid.receipts()[0]!.receipt.fields.lane)
   })
 
+  it('a later session resumes saved lanes of a reused channel (same lane, same chain, no new voucher)', async () => {
+    const first = client({ channel: { lanes: 1 } })
+    for (let i = 0; i < 3; i++) await infer(first)
+    const snaps = first.exportLanes()
+    assert.equal(snaps.length, 1)
+    assert.equal(snaps[0]!.k, 3)
+    const channelId = first.status().channels[0]!.channelId
+    const v0 = node.vouchers
+    const second = client({ channel: { lanes: 1, id: channelId, resume: snaps } })
+    assert.equal((await infer(second)).status, 200)
+    const f = second.receipts()[0]!.receipt.fields
+    assert.equal(f.channelId, channelId)
+    assert.equal(f.lane.toString(), snaps[0]!.lane)
+    assert.equal(f.index, 4n)
+    assert.equal(f.cumulative, 4n * PRICE)
+    assert.equal(node.vouchers, v0)
+    // a tampered snapshot is ignored: the session starts a fresh lane instead
+    const bad = client({ channel: { lanes: 1, id: channelId, resume: [{ ...snaps[0]!, total: '1' }] } })
+    assert.equal((await infer(bad)).status, 200)
+    assert.notEqual(bad.receipts()[0]!.receipt.fields.lane.toString(), snaps[0]!.lane)
+  })
+
+  it('follows a 402 that names another asset for the same route', async () => {
+    const paid = client()
+    assert.equal((await infer(paid, 3)).status, 200)
+    node.remap.set(3n, 4n)
+    try {
+      const res = await infer(paid, 3)
+      assert.equal(res.status, 200)
+      const last = paid.receipts().at(-1)!.receipt.fields
+      assert.equal(last.assetId, 4n)
+      assert.equal(last.price, 300n)
+      // both pools are intact: asset 3's lane is idle again, asset 4 got its own
+      const lanes = paid.status().channels[0]!.lanes
+      assert.deepEqual(lanes.map((l) => l.assetId).sort(), [3n, 4n])
+    } finally {
+      node.remap.clear()
+    }
+    assert.equal((await infer(paid, 3)).status, 200)
+  })
+
   it('passes through responses that need no payment or offer no channel scheme', async () => {
     const paid = client()
     const res = await paid.fetch(`${node.url}/nowhere`)

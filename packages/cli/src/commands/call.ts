@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { SaharaError, createPaidClient, formatAmount, parseChannelRequirement, type PaidReceipt } from '@sahara/sdk'
+import { SaharaError, createPaidClient, formatAmount, parseChannelRequirement, type LaneSnapshot, type PaidReceipt } from '@sahara/sdk'
 import type { Command } from 'commander'
 import { connect, type Ctx } from '../context'
 import { UsageError } from '../errors'
@@ -18,20 +18,32 @@ type CallOptions = {
   receipts?: string
 }
 
-/** Channels remembered per (chain, payer, node, token) so later calls reuse them. */
-function loadState(file: string): Record<string, string> {
+/**
+ * Channels remembered per (chain, payer, node, token), with their idle lanes, so later calls
+ * continue the same lanes. The lanes hold hash-chain seeds (spendable up to their vouchers), so
+ * the file is written owner-only.
+ */
+type CallState = Record<string, { channelId: string; lanes: LaneSnapshot[] }>
+
+function loadState(file: string): CallState {
   if (!existsSync(file)) return {}
   try {
     const o = JSON.parse(readFileSync(file, 'utf8')) as unknown
-    return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, string>) : {}
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return {}
+    const out: CallState = {}
+    for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
+      const e = v as { channelId?: unknown; lanes?: unknown }
+      if (e && typeof e.channelId === 'string' && /^\d+$/.test(e.channelId)) out[k] = { channelId: e.channelId, lanes: Array.isArray(e.lanes) ? (e.lanes as LaneSnapshot[]) : [] }
+    }
+    return out
   } catch {
     return {}
   }
 }
 
-function saveState(file: string, state: Record<string, string>): void {
+function saveState(file: string, state: CallState): void {
   mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
 }
 
 /** The node's error sentence from its `{ error: { code, message } }` body, else the status. */
@@ -121,20 +133,22 @@ export function callCommand(program: Command): void {
       const stateFile = resolve(o.state)
       const state = loadState(stateFile)
       const key = `${ctx.sahara.deployments.chainId}:${payer}:${requirement.nodeId}:${requirement.asset}`.toLowerCase()
-      const remembered = state[key] === undefined ? undefined : BigInt(state[key]!)
+      const saved = state[key]
+      const remembered = saved === undefined ? undefined : BigInt(saved.channelId)
+      const channelId = channelOpt ?? remembered
       const paid = createPaidClient({
         publicClient: ctx.sahara.publicClient,
         walletClient: ctx.sahara.walletClient,
         deployments: ctx.sahara.deployments,
         maxPricePerCall: maxPrice,
-        channel: { deposit, id: channelOpt ?? remembered, lanes: 1 },
+        channel: { deposit, id: channelId, lanes: 1, resume: channelId !== undefined && channelId === remembered ? saved?.lanes : undefined },
         receiptsFile: o.receipts === undefined ? undefined : resolve(o.receipts),
       })
       const res = await paid.fetch(url, init)
       const status = paid.status()
       const ch = status.channels[0]
       if (ch) {
-        state[key] = ch.channelId.toString()
+        state[key] = { channelId: ch.channelId.toString(), lanes: paid.exportLanes() }
         saveState(stateFile, state)
       }
       if (!res.ok) throw await nodeError(res)

@@ -5,7 +5,7 @@
  * receipt the node returns.
  */
 import { appendFile } from 'node:fs/promises'
-import { getAddress, type Account, type Address } from 'viem'
+import { getAddress, type Account, type Address, type Hex } from 'viem'
 import { randomBytes } from 'node:crypto'
 import { getChannel as readChannel } from '../actions/getChannel'
 import { getNode } from '../actions/getNode'
@@ -20,7 +20,7 @@ import { PaymentError, PaymentRequirementError, PriceAboveMaxError, ReceiptVerif
 import { DEFAULT_CHAIN_LENGTH, MAX_UNITS, createHashChain, type HashChain } from './hashChain'
 import { checkReceiptProof, decodeReceiptHeader, receiptGroupKey, type SignedReceipt } from './receipt'
 import { parseChannelRequirement, type ChannelRequirement } from './requirements'
-import { RECEIPT_HEADER, TICKET_HEADER, VOUCHER_HEADER, encodeTicket, encodeVoucherHeader } from './ticket'
+import { RECEIPT_HEADER, TICKET_HEADER, VOUCHER_HEADER, decodeVoucherHeader, encodeTicket, encodeVoucherHeader } from './ticket'
 import { paymentsDomain, recoverReceiptBatchSigner, signVoucher, type PaymentsDomain, type SignedVoucher, type TypedDataSigner } from './voucher'
 
 /** What the paid client needs from the chain; `onChainBackend` implements it with the SDK actions. */
@@ -74,6 +74,11 @@ export type PaidClientConfig = {
         voucherTtlSeconds?: number | undefined
         /** Reuse this channel (lanes of this session get fresh random indices). */
         id?: bigint | undefined
+        /**
+         * Lanes of `id` saved by `exportLanes()` in an earlier session: they continue their chains
+         * instead of starting new lanes (fewer settlement entries).
+         */
+        resume?: readonly LaneSnapshot[] | undefined
         /** How deposits are authorized: 'approve' (default) or 'permit'. */
         authorization?: Authorization | undefined
       }
@@ -92,6 +97,25 @@ export type PaidClientConfig = {
   receiptSignatures?: 'await' | 'background' | 'skip' | undefined
   /** The fetch used underneath (default: globalThis.fetch). */
   fetch?: typeof fetch | undefined
+}
+
+/**
+ * A lane as `exportLanes()` saves it. `seed` is the top of the hash chain: whoever holds it can
+ * reveal the rest of the chain, i.e. spend up to the voucher's maxUnits. Store it like a key.
+ */
+export type LaneSnapshot = {
+  channelId: string
+  assetId: string
+  lane: string
+  /** What the lane owes (decimal). */
+  total: string
+  /** Units revealed on the current chain. */
+  k: number
+  /** s_n of the current chain (0x-hex). */
+  seed: Hex
+  /** X-Sahara-Voucher encoding of the current voucher. */
+  voucher: string
+  confirmed: boolean
 }
 
 /** A verified receipt kept by the client. */
@@ -154,6 +178,8 @@ export type PaidClient = {
   receipts(): readonly PaidReceipt[]
   /** Waits for background signature checks; throws the first failure. */
   waitForReceipts(): Promise<void>
+  /** Idle lanes with their chains, to resume them in a later session (`channel.resume`). */
+  exportLanes(): LaneSnapshot[]
 }
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
@@ -224,11 +250,45 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
       if (ch.nodeId === nodeId && getAddress(ch.token) === getAddress(token) && ch.status === 'Open') {
         // Lanes of an earlier session may hold totals this client does not know: start at a random index.
         const base = BigInt(`0x${randomBytes(6).toString('hex')}`) << 16n
-        return { channelId: reuse, nodeId, token, budget: ch.deposit - ch.settled, owed: 0n, reserved: 0n, pools: new Map(), nextLane: base }
+        const st: ChannelState = { channelId: reuse, nodeId, token, budget: ch.deposit - ch.settled, owed: 0n, reserved: 0n, pools: new Map(), nextLane: base }
+        for (const snap of config.channel?.resume ?? []) {
+          const lane = resumeLane(snap, reuse)
+          if (!lane) continue
+          let pool = st.pools.get(snap.assetId)
+          if (!pool) st.pools.set(snap.assetId, (pool = { lanes: [], waiters: [] }))
+          if (pool.lanes.some((l) => l.index === lane.index)) continue
+          pool.lanes.push(lane)
+        }
+        return st
       }
     }
     const channelId = await b.openChannel({ nodeId, token, amount: deposit, signer: channelSigner })
     return { channelId, nodeId, token, budget: deposit, owed: 0n, reserved: 0n, pools: new Map(), nextLane: 0n }
+  }
+
+  /** A saved lane, or undefined when it does not check out (then a fresh lane is used instead). */
+  function resumeLane(snap: LaneSnapshot, channelId: bigint): Lane | undefined {
+    try {
+      if (snap.channelId !== channelId.toString()) return undefined
+      const voucher = decodeVoucherHeader(snap.voucher)
+      const chain = createHashChain(Number(voucher.maxUnits), snap.seed)
+      const total = BigInt(snap.total)
+      const ok =
+        chain.anchor === voucher.anchor &&
+        voucher.channelId === channelId &&
+        voucher.lane.toString() === snap.lane &&
+        voucher.assetId.toString() === snap.assetId &&
+        Number.isSafeInteger(snap.k) &&
+        snap.k >= 0 &&
+        snap.k <= chain.length &&
+        total === voucher.cumulative + BigInt(snap.k) * voucher.unitPrice &&
+        // a voucher about to expire is worth nothing to the node: start a fresh lane instead
+        voucher.expiresAt > BigInt(Math.floor(Date.now() / 1000) + 3600)
+      if (!ok) return undefined
+      return { index: voucher.lane, busy: false, retired: false, total, chain, voucher, k: snap.k, confirmed: snap.confirmed === true }
+    } catch {
+      return undefined
+    }
   }
 
   function ensureChannel(nodeId: bigint, token: Address, deposit = depositAmount): Promise<ChannelState> {
@@ -453,7 +513,8 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
       const q = requirement.unitsPerCall
       const ch = await ensureChannel(requirement.nodeId, requirement.asset)
       await reserve(ch, price)
-      const lane = await acquireLane(ch, requirement.assetId)
+      const laneAsset = requirement.assetId // `requirement` may be replaced below, before `finally` runs
+      const lane = await acquireLane(ch, laneAsset)
       let reserved = true
       try {
         if (!lane.chain || !lane.voucher || lane.voucher.unitPrice !== requirement.unitPrice || lane.k + q > lane.chain.length) {
@@ -557,7 +618,7 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
         return res
       } finally {
         if (reserved) ch.reserved -= price
-        releaseLane(ch, requirement.assetId, lane)
+        releaseLane(ch, laneAsset, lane)
       }
     }
   }
@@ -609,6 +670,27 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
       }
     },
     receipts: () => receipts,
+    exportLanes() {
+      const out: LaneSnapshot[] = []
+      for (const ch of channels.values()) {
+        for (const [assetId, pool] of ch.pools) {
+          for (const l of pool.lanes) {
+            if (l.busy || l.retired || !l.chain || !l.voucher) continue
+            out.push({
+              channelId: ch.channelId.toString(),
+              assetId,
+              lane: l.index.toString(),
+              total: l.total.toString(),
+              k: l.k,
+              seed: l.chain.preimageAt(l.chain.length),
+              voucher: encodeVoucherHeader(l.voucher),
+              confirmed: l.confirmed,
+            })
+          }
+        }
+      }
+      return out
+    },
     async waitForReceipts() {
       while (pendingChecks.size > 0) await Promise.all([...pendingChecks])
       if (receiptErrors.length > 0) throw receiptErrors[0]

@@ -87,6 +87,8 @@ export class FakeNode {
   vouchers = 0
   /** Lanes ever used, per channel.asset. */
   readonly laneIndices = new Set<string>()
+  /** Serve another asset behind a route (the route's asset changed). */
+  readonly remap = new Map<bigint, bigint>()
   tamper: 'price' | 'signature' | 'proof' | undefined
   private readonly impostor = privateKeyToAccount(generatePrivateKey())
   private pending: { fields: ReceiptFields; resolve: (r: SignedReceipt) => void }[] = []
@@ -177,6 +179,7 @@ export class FakeNode {
       openai = true
       assetId = BigInt((JSON.parse(body.toString()) as { model: string }).model)
     } else return this.error(res, 404, 'not_found', 'No such route.')
+    assetId = this.remap.get(assetId) ?? assetId
     const asset = this.o.assets.get(assetId)
     if (!asset) return this.error(res, 404, 'unknown_asset', 'Unknown asset.')
     const ticketHeader = req.headers['x-sahara-ticket']
