@@ -1,0 +1,51 @@
+import { formatUnits } from 'viem'
+import { loadArtifact } from './artifacts.ts'
+import { TREASURY_ACCOUNT_INDEX, type Devnet } from './devnet.ts'
+
+/** The lines `npm start` prints about a running devnet: RPC, contracts, seeded assets, dev keys. */
+export async function describeDevnet(devnet: Devnet, o: { requestedPort: number }): Promise<string[]> {
+  const d = devnet.deployments
+  const supply = (await devnet.publicClient.readContract({
+    address: d.contracts.SaharaToken,
+    abi: loadArtifact('SaharaToken').abi,
+    functionName: 'totalSupply',
+  })) as bigint
+
+  const lines: string[] = []
+  lines.push('')
+  if (devnet.portFellBack) lines.push(`NOTE: port ${o.requestedPort} was busy; the devnet listens on ${devnet.port} instead.`)
+  lines.push(`Sahara devnet ready (${devnet.reused ? 'deployment reused from a previous run' : 'fresh deployment'})`)
+  lines.push(`  RPC URL:          ${devnet.rpcUrl}`)
+  lines.push(`  Chain id:         ${devnet.chainId}`)
+  lines.push(`  Deployments file: ${devnet.deploymentsFile}`)
+  lines.push(`  State file:       ${devnet.stateFile}`)
+  lines.push(`  Start block:      ${d.startBlock}`)
+  lines.push('')
+  lines.push('Contracts:')
+  for (const [name, address] of Object.entries(d.contracts)) lines.push(`  ${name.padEnd(20)} ${address}`)
+  lines.push('Implementations:')
+  for (const [name, address] of Object.entries(d.implementations)) lines.push(`  ${name.padEnd(20)} ${address}`)
+  lines.push(`  SAHARA total supply ${formatUnits(supply, 18)} (held by the admin ${d.admin})`)
+  lines.push(`  Protocol treasury  ${d.treasury} (dev account #${TREASURY_ACCOUNT_INDEX})`)
+  if (devnet.seed?.created) {
+    const s = devnet.seed
+    lines.push('')
+    lines.push(`Demo assets: dataset #${s.datasetId}, model #${s.modelId} (TRAINED_ON), agent #${s.agentId} (USES_MODEL)`)
+  }
+  const ppu = devnet.seed?.payPerUse
+  if (ppu) {
+    lines.push('')
+    lines.push(`Pay-per-use demo (content store ${ppu.contentDir}):`)
+    lines.push(`  dataset #${ppu.dataset.assetId}  Palmer penguins         ${ppu.dataset.content}`)
+    lines.push(`  model   #${ppu.model.assetId}  penguins classifier     ${ppu.model.content} (manifest ${ppu.model.metadata})`)
+    lines.push(`  agent   #${ppu.agent.assetId}  penguin identifier      ${ppu.agent.content}`)
+    lines.push(`  PAY_PER_USE: agent ${formatUnits(ppu.agent.unitPrice, 6)} USDT/call (terms #${ppu.agent.payPerUseTermsId}), model ${formatUnits(ppu.model.unitPrice, 6)} USDT/call (terms #${ppu.model.payPerUseTermsId})`)
+  }
+  lines.push('')
+  lines.push('Funded dev accounts (anvil public test keys: NEVER use them on a real network):')
+  devnet.accounts.slice(0, 5).forEach((a, i) => lines.push(`  (${i}) ${a.address}  ${a.privateKey}${i === 0 ? '  deployer/admin' : ''}`))
+  lines.push('')
+  lines.push('Funded dev accounts (anvil public test keys: NEVER use them on a real network):')
+  devnet.accounts.slice(0, 5).forEach((a, i) => lines.push(`  (${i}) ${a.address}  ${a.privateKey}${i === 0 ? '  deployer/admin' : ''}`))
+  return lines
+}

@@ -1,0 +1,114 @@
+// Crash safety of the execution node: paid load from concurrent lanes while the node process is
+// SIGKILLed again and again and restarted on the same data dir. Afterwards the chain must hold,
+// per lane, exactly what the client's receipts add up to — plus at most the calls that were in
+// flight at a kill (paid and committed by the node, but the answer never reached the client) —
+// and never a wei more; channel and vault totals must match the lanes to the wei.
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { erc20Abi, type Address, type Hex } from 'viem'
+import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
+import { demoNodeConfig, seedExecution, DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
+import { createPaidClient, createSaharaClient, type SaharaClient } from '@sahara/sdk'
+import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
+
+const KILLS = 3
+const CONCURRENCY = 6
+
+describe('execution node crash safety', { timeout: 600_000 }, () => {
+  let dir: string
+  let devnet: Devnet
+  let ppu: PayPerUseSeed
+  let exec: ExecutionSeed
+  let config: Record<string, unknown>
+  let node: NodeProcess
+  let payer: SaharaClient
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sahara-crash-'))
+    devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
+    ppu = devnet.seed!.payPerUse!
+    exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
+    config = { ...demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 }), logLevel: 'warn', settlement: { maxReceipts: 50, maxAgeMs: 300 } }
+    node = await startNodeProcess(config, join(dir, 'node.json'))
+    const chain = localChain(devnet.chainId, devnet.rpcUrl)
+    payer = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, devnet.accounts[2]!.privateKey as Hex, chain), deployments: devnet.deployments })
+    await payer.faucet({ amount: 10_000_000n })
+  })
+  after(async () => {
+    await node?.kill()
+    await devnet?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it(`SIGKILL ${KILLS} times under paid load: nothing lost, nothing settled twice`, async () => {
+    const price = ppu.agent.unitPrice
+    const balance = (a: Address) => devnet.publicClient.readContract({ address: ppu.token, abi: erc20Abi, functionName: 'balanceOf', args: [a] })
+    const operatorBefore = await balance(exec.operator)
+    const paid = createPaidClient({
+      publicClient: payer.publicClient,
+      walletClient: payer.walletClient,
+      deployments: devnet.deployments,
+      maxPricePerCall: price,
+      channel: { deposit: 5_000_000n, lanes: CONCURRENCY },
+    })
+    let url = node.url
+    let running = true
+    let answered = 0
+    let failed = 0
+    const body = JSON.stringify({ input: { bill_length_mm: 39.1, bill_depth_mm: 18.7, flipper_length_mm: 181, body_mass_g: 3750 } })
+    const worker = async () => {
+      while (running) {
+        try {
+          const res = await paid.fetch(`${url}/v1/invoke/${ppu.agent.assetId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+          await res.arrayBuffer()
+          if (res.ok) answered++
+          else failed++
+        } catch {
+          failed++ // connection refused/reset while the node is down
+          await new Promise((r) => setTimeout(r, 20))
+        }
+      }
+    }
+    const workers = Array.from({ length: CONCURRENCY }, worker)
+    for (let k = 0; k < KILLS; k++) {
+      await new Promise((r) => setTimeout(r, 1_500))
+      await node.kill('SIGKILL')
+      node = await startNodeProcess(config, join(dir, 'node.json'))
+      url = node.url
+    }
+    await new Promise((r) => setTimeout(r, 1_500))
+    running = false
+    await Promise.all(workers)
+    await paid.waitForReceipts()
+    // A clean stop settles everything, chain tails included.
+    await node.kill('SIGTERM')
+
+    const receipts = paid.receipts()
+    assert.ok(answered >= 20, `only ${answered} paid calls were answered (${failed} failed)`)
+    assert.equal(receipts.length, answered)
+    const channelId = paid.status().channels[0]!.channelId
+    // Highest cumulative amount the client holds a receipt for, per lane.
+    const held = new Map<bigint, bigint>()
+    for (const r of receipts) {
+      const lane = BigInt(r.receipt.lane)
+      const c = BigInt(r.receipt.cumulative)
+      if ((held.get(lane) ?? 0n) < c) held.set(lane, c)
+    }
+    let onChain = 0n
+    for (const [lane, cumulative] of held) {
+      const settled = await payer.getLaneSettled({ channelId, assetId: ppu.agent.assetId, lane })
+      assert.ok(settled >= cumulative, `lane ${lane}: the chain settled ${settled}, below the client's receipts (${cumulative})`)
+      // At most one call per lane was in flight at each kill.
+      assert.ok(settled <= cumulative + price * BigInt(KILLS), `lane ${lane}: the chain settled ${settled}, more than receipts ${cumulative} + in-flight calls`)
+      assert.equal(settled % price, 0n)
+      onChain += settled
+    }
+    const channel = await payer.getChannel(channelId)
+    assert.equal(channel.settled, onChain, 'the channel total equals the sum of its lanes')
+    // The node's fee and the vault's part add up to what the channel settled, to the wei.
+    assert.equal((await balance(exec.operator)) - operatorBefore, (onChain * BigInt(DEMO_NODE_FEE_BPS)) / 10_000n)
+  })
+})

