@@ -1,0 +1,196 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Hex } from 'viem'
+import { voucherFromJson, voucherToJson } from '../payments/headers.ts'
+import type { LaneState } from '../payments/verify.ts'
+import type { SignedVoucher } from '../payments/types.ts'
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lanes (
+  key TEXT PRIMARY KEY, channel_id TEXT NOT NULL, asset_id TEXT NOT NULL, lane TEXT NOT NULL,
+  voucher TEXT NOT NULL, units INTEGER NOT NULL, head BLOB NOT NULL, settled TEXT NOT NULL DEFAULT '0');
+CREATE INDEX IF NOT EXISTS lanes_channel ON lanes(channel_id);
+CREATE TABLE IF NOT EXISTS vouchers (
+  id INTEGER PRIMARY KEY, lane_key TEXT NOT NULL, voucher TEXT NOT NULL, group_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS receipt_groups (
+  seq INTEGER PRIMARY KEY, root BLOB NOT NULL, count INTEGER NOT NULL, signature TEXT NOT NULL,
+  created_at INTEGER NOT NULL, settlement_id INTEGER);
+CREATE INDEX IF NOT EXISTS groups_unsettled ON receipt_groups(settlement_id) WHERE settlement_id IS NULL;
+CREATE TABLE IF NOT EXISTS receipts (
+  id INTEGER PRIMARY KEY, group_seq INTEGER NOT NULL, leaf BLOB NOT NULL, fields BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS receipts_group ON receipts(group_seq);
+CREATE TABLE IF NOT EXISTS settlements (
+  id INTEGER PRIMARY KEY, token TEXT NOT NULL, root BLOB NOT NULL, first_seq INTEGER, last_seq INTEGER,
+  receipt_count INTEGER NOT NULL, entries TEXT NOT NULL, status TEXT NOT NULL, tx_hash TEXT, raw_tx TEXT,
+  gas_used TEXT, amount TEXT NOT NULL DEFAULT '0', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS exact_payments (
+  payer TEXT NOT NULL, nonce TEXT NOT NULL, token TEXT NOT NULL, asset_id TEXT NOT NULL, value TEXT NOT NULL,
+  tx_hash TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (payer, token, nonce));
+`
+
+export type GroupWrite = {
+  seq: number
+  root: Buffer
+  signature: Hex
+  receipts: { leaf: Buffer; fields: Buffer }[]
+  lanes: LaneState[]
+  vouchers: { laneKey: string; voucher: SignedVoucher }[]
+}
+
+export type SettlementStatus = 'prepared' | 'submitted' | 'confirmed' | 'reverted' | 'abandoned'
+
+export type SettlementRow = {
+  id: number
+  token: string
+  root: Buffer
+  first_seq: number | null
+  last_seq: number | null
+  receipt_count: number
+  entries: string
+  status: SettlementStatus
+  tx_hash: string | null
+  raw_tx: string | null
+  gas_used: string | null
+  amount: string
+}
+
+/** SQLite store (WAL, prepared statements). Every write path is a single transaction. */
+export class Store {
+  readonly db: Database.Database
+  private readonly st
+  readonly commitGroup: (g: GroupWrite) => void
+
+  constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+    this.db = new Database(file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
+    this.db.pragma('foreign_keys = ON')
+    this.db.exec(SCHEMA)
+    const db = this.db
+    this.st = {
+      insReceipt: db.prepare('INSERT INTO receipts (group_seq, leaf, fields) VALUES (?, ?, ?)'),
+      upLane: db.prepare(
+        `INSERT INTO lanes (key, channel_id, asset_id, lane, voucher, units, head, settled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET voucher = excluded.voucher, units = excluded.units, head = excluded.head`,
+      ),
+      insVoucher: db.prepare('INSERT INTO vouchers (lane_key, voucher, group_seq) VALUES (?, ?, ?)'),
+      insGroup: db.prepare('INSERT INTO receipt_groups (seq, root, count, signature, created_at) VALUES (?, ?, ?, ?, ?)'),
+      maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM receipt_groups'),
+      lanes: db.prepare('SELECT key, channel_id, asset_id, lane, voucher, units, head, settled FROM lanes'),
+      setLaneSettled: db.prepare('UPDATE lanes SET settled = ? WHERE key = ?'),
+      unsettledGroups: db.prepare('SELECT seq, root, count, created_at FROM receipt_groups WHERE settlement_id IS NULL ORDER BY seq'),
+      assignGroups: db.prepare('UPDATE receipt_groups SET settlement_id = ? WHERE settlement_id IS NULL AND seq BETWEEN ? AND ?'),
+      releaseGroups: db.prepare('UPDATE receipt_groups SET settlement_id = NULL WHERE settlement_id = ?'),
+      insSettlement: db.prepare(
+        `INSERT INTO settlements (token, root, first_seq, last_seq, receipt_count, entries, status, amount, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'prepared', ?, ?, ?)`,
+      ),
+      setSubmitted: db.prepare(`UPDATE settlements SET status = 'submitted', tx_hash = ?, raw_tx = ?, updated_at = ? WHERE id = ?`),
+      setStatus: db.prepare('UPDATE settlements SET status = ?, gas_used = COALESCE(?, gas_used), updated_at = ? WHERE id = ?'),
+      openSettlements: db.prepare(`SELECT * FROM settlements WHERE status IN ('prepared', 'submitted') ORDER BY id`),
+      settlement: db.prepare('SELECT * FROM settlements WHERE id = ?'),
+      groupReceipts: db.prepare('SELECT leaf, fields FROM receipts WHERE group_seq = ? ORDER BY id'),
+      group: db.prepare('SELECT seq, root, count, signature, settlement_id FROM receipt_groups WHERE seq = ?'),
+      insExact: db.prepare(
+        `INSERT INTO exact_payments (payer, nonce, token, asset_id, value, status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)`,
+      ),
+      setExact: db.prepare('UPDATE exact_payments SET status = ?, tx_hash = COALESCE(?, tx_hash) WHERE payer = ? AND token = ? AND nonce = ?'),
+    }
+    const st = this.st
+    this.commitGroup = db.transaction((g: GroupWrite) => {
+      for (const r of g.receipts) st.insReceipt.run(g.seq, r.leaf, r.fields)
+      for (const l of g.lanes) {
+        st.upLane.run(l.key, l.channelId.toString(), l.assetId.toString(), l.lane.toString(), JSON.stringify(voucherToJson(l.voucher)), l.units, l.head, l.settled.toString())
+      }
+      for (const v of g.vouchers) st.insVoucher.run(v.laneKey, JSON.stringify(voucherToJson(v.voucher)), g.seq)
+      st.insGroup.run(g.seq, g.root, g.receipts.length, g.signature, Date.now())
+    })
+  }
+
+  lastGroupSeq(): number {
+    return (this.st.maxSeq.get() as { s: number }).s
+  }
+
+  /** Lane states as of the last committed group (startup rebuild). */
+  loadLanes(): LaneState[] {
+    const rows = this.st.lanes.all() as { key: string; channel_id: string; asset_id: string; lane: string; voucher: string; units: number; head: Buffer; settled: string }[]
+    return rows.map((r) => ({
+      key: r.key,
+      channelId: BigInt(r.channel_id),
+      assetId: BigInt(r.asset_id),
+      lane: BigInt(r.lane),
+      voucher: voucherFromJson(JSON.parse(r.voucher) as Record<string, string>),
+      units: r.units,
+      head: r.head,
+      settled: BigInt(r.settled),
+    }))
+  }
+
+  setLaneSettled(key: string, settled: bigint): void {
+    this.st.setLaneSettled.run(settled.toString(), key)
+  }
+
+  unsettledGroups(): { seq: number; root: Buffer; count: number; created_at: number }[] {
+    return this.st.unsettledGroups.all() as { seq: number; root: Buffer; count: number; created_at: number }[]
+  }
+
+  groupReceipts(seq: number): { leaf: Buffer; fields: Buffer }[] {
+    return this.st.groupReceipts.all(seq) as { leaf: Buffer; fields: Buffer }[]
+  }
+
+  group(seq: number): { seq: number; root: Buffer; count: number; signature: string; settlement_id: number | null } | undefined {
+    return this.st.group.get(seq) as { seq: number; root: Buffer; count: number; signature: string; settlement_id: number | null } | undefined
+  }
+
+  /** Records a settlement as prepared and assigns its groups, atomically. Returns its id. */
+  prepareSettlement(s: { token: string; root: Buffer; firstSeq: number | null; lastSeq: number | null; receiptCount: number; entries: string; amount: bigint }): number {
+    return this.db.transaction(() => {
+      const now = Date.now()
+      const id = Number(this.st.insSettlement.run(s.token, s.root, s.firstSeq, s.lastSeq, s.receiptCount, s.entries, s.amount.toString(), now, now).lastInsertRowid)
+      if (s.firstSeq !== null && s.lastSeq !== null) this.st.assignGroups.run(id, s.firstSeq, s.lastSeq)
+      return id
+    })()
+  }
+
+  markSubmitted(id: number, txHash: string, raw: string): void {
+    this.st.setSubmitted.run(txHash, raw, Date.now(), id)
+  }
+
+  /** Final status; a settlement that did not land releases its groups for the next batch. */
+  finishSettlement(id: number, status: 'confirmed' | 'reverted' | 'abandoned', gasUsed?: bigint): void {
+    this.db.transaction(() => {
+      this.st.setStatus.run(status, gasUsed === undefined ? null : gasUsed.toString(), Date.now(), id)
+      if (status !== 'confirmed') this.st.releaseGroups.run(id)
+    })()
+  }
+
+  openSettlements(): SettlementRow[] {
+    return this.st.openSettlements.all() as SettlementRow[]
+  }
+
+  settlement(id: number): SettlementRow | undefined {
+    return this.st.settlement.get(id) as SettlementRow | undefined
+  }
+
+  /** Reserves an EIP-3009 authorization (payer, token, nonce); false when already used here. */
+  reserveExact(payer: string, token: string, nonce: string, assetId: bigint, value: bigint): boolean {
+    try {
+      this.st.insExact.run(payer.toLowerCase(), nonce.toLowerCase(), token.toLowerCase(), assetId.toString(), value.toString(), Date.now())
+      return true
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false
+      throw e
+    }
+  }
+
+  setExactStatus(payer: string, token: string, nonce: string, status: string, txHash?: string): void {
+    this.st.setExact.run(status, txHash ?? null, payer.toLowerCase(), token.toLowerCase(), nonce.toLowerCase())
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}
