@@ -73,6 +73,8 @@ export type NodeConfig = {
   logLevel: LogLevel | 'silent'
   /** SQLite synchronous mode: FULL fsyncs every group commit. */
   durability: 'full' | 'normal'
+  /** Where receipt groups are signed and committed: a writer thread (default) or the event loop. */
+  groupWriter: 'worker' | 'inline'
 }
 
 export const DEFAULT_SETTLEMENT: SettlementPolicy = { maxReceipts: 1000, maxAgeMs: 5000, tailWindowSec: 3600, txTimeoutMs: 30_000 }
@@ -195,6 +197,7 @@ export function parseConfig(raw: unknown, baseDir = process.cwd()): NodeConfig {
     contentDir: typeof o.contentDir === 'string' ? path(o.contentDir) : resolve(dataDir, 'content'),
     logLevel: (str(o, 'logLevel', 'info') as LogLevel),
     durability: o.durability === 'normal' ? 'normal' : 'full',
+    groupWriter: o.groupWriter === 'inline' ? 'inline' : 'worker',
   }
 }
 

@@ -15,6 +15,7 @@ import { PaymentProcessor } from './payments/processor.ts'
 import { localContentStore, type ContentStoreLike } from './runtimes/contentStore.ts'
 import { Settler } from './settlement/settler.ts'
 import { Store } from './store/db.ts'
+import { inlineWriter, workerWriter } from './store/groupWriter.ts'
 import { createLogger, type Logger } from './util/log.ts'
 
 export type StartNodeOptions = {
@@ -56,7 +57,12 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   })
   const lanes = store.loadLanes()
   processor.restore(lanes)
-  const committer = new GroupCommitter(store, new ReceiptBatchSigner(domain, config.signerPrivateKey), config.nodeId, (err, batch) => {
+  const dbFile = join(config.dataDir, 'node.sqlite')
+  const writer =
+    config.groupWriter === 'inline'
+      ? inlineWriter(store, new ReceiptBatchSigner(domain, config.signerPrivateKey), config.nodeId)
+      : workerWriter({ file: dbFile, synchronous: config.durability === 'full' ? 'FULL' : 'NORMAL', chainId: config.chainId, verifyingContract: config.contracts.PaymentChannels, privateKey: config.signerPrivateKey, nodeId: config.nodeId })
+  const committer = new GroupCommitter(store, writer, (err, batch) => {
     log.error('group_commit_failed', { error: err.message, receipts: batch.length })
     // in-memory lanes moved ahead of SQLite: reload them from the last committed state
     const persisted = new Map(store.loadLanes().map((l) => [l.key, l]))
@@ -121,6 +127,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
       })
       await committer.flush()
       if (o.settle !== false) await settler.shutdown()
+      await writer.close()
       for (const a of assets) await a.runtime?.close?.().catch(() => undefined)
       store.close()
       ownChain?.close()

@@ -31,7 +31,7 @@ describe('node HTTP', () => {
   })
 
   it('lists models in the OpenAI format', async () => {
-    const r = await (await fetch(`${node.url}/v1/models`)).json()
+    const r = (await (await fetch(`${node.url}/v1/models`)).json()) as any
     assert.equal(r.object, 'list')
     assert.deepEqual(r.data.map((m: { id: string }) => m.id), ['sahara:7', 'sahara:8'])
   })

@@ -148,7 +148,7 @@ describe('settlement plan', async () => {
     const tail = bestEntry(lane, true)!
     assert.equal(tail.units, 3n)
     assert.equal(tail.amount, 5000n + 3n * UNIT_PRICE)
-    let x = Buffer.from(tail.preimage.slice(2), 'hex')
+    let x: Buffer = Buffer.from(tail.preimage.slice(2), "hex")
     for (let i = 0; i < 3; i++) x = sha256(x)
     assert.equal('0x' + x.toString('hex'), c.voucher.anchor)
     assert.equal(bestEntry({ ...lane, settled: 5000n }, false), undefined)

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem'
 import type { Store } from '../store/db.ts'
-import type { ReceiptBatchSigner } from './eip712.ts'
+import type { GroupWriter } from '../store/groupWriter.ts'
 import { merkleTree } from './merkle.ts'
 import { receiptJson, type ReceiptFields, type ReceiptJson } from './receipt.ts'
 import type { LaneState } from './verify.ts'
@@ -29,12 +29,12 @@ export class GroupCommitter {
   private seq: number
   readonly stats: GroupStats
 
+  private readonly inflight = new Set<Promise<void>>()
+
   constructor(
     private readonly store: Store,
-    private readonly signer: ReceiptBatchSigner,
-    private readonly nodeId: bigint,
+    private readonly writer: GroupWriter,
     private readonly onFailure: (err: Error, batch: PendingReceipt[]) => void,
-    private readonly maxGroup = 4096,
   ) {
     this.seq = store.lastGroupSeq()
     const unsettled = store.unsettledGroups()
@@ -49,31 +49,49 @@ export class GroupCommitter {
 
   add(p: PendingReceipt): void {
     this.pending.push(p)
-    if (this.pending.length >= this.maxGroup) {
-      void this.flush()
-    } else if (!this.scheduled) {
+    if (!this.scheduled) {
       this.scheduled = true
       setImmediate(this.flushCb)
     }
   }
 
+  /**
+   * One group in flight at a time (classic group commit): calls that arrive while a group is being
+   * signed and fsynced form the next group, so group size adapts to the commit latency.
+   */
   private readonly flushCb = () => {
     this.scheduled = false
-    void this.flush()
+    if (this.inflight.size > 0) return
+    const p = this.commit()
+    if (p) {
+      this.inflight.add(p)
+      void p.finally(() => {
+        this.inflight.delete(p)
+        if (this.pending.length > 0 && !this.scheduled) this.flushCb()
+      })
+    }
   }
 
-  /** Commits what is pending now. Resolves when callbacks have run. */
+  /** Commits what is pending now and waits for every group in flight. */
   async flush(): Promise<void> {
+    while (this.inflight.size > 0 || this.pending.length > 0) {
+      if (this.inflight.size === 0) this.flushCb()
+      await Promise.all([...this.inflight])
+    }
+  }
+
+  private commit(): Promise<void> | undefined {
     const batch = this.pending
-    if (batch.length === 0) return
+    if (batch.length === 0) return undefined
     this.pending = []
     const seq = ++this.seq
+    return this.write(batch, seq)
+  }
+
+  private async write(batch: PendingReceipt[], seq: number): Promise<void> {
     try {
       const { root, proofs } = merkleTree(batch.map((p) => p.leaf))
       const rootHex = ('0x' + root.toString('hex')) as Hex
-      const t0 = performance.now()
-      const signature = await this.signer.sign(this.nodeId, rootHex, BigInt(seq))
-      this.stats.lastSignUs = Math.round((performance.now() - t0) * 1000)
       // latest snapshot per lane: the batch is in acceptance order
       const lanes = new Map<string, LaneState>()
       const vouchers: { laneKey: string; voucher: SignedVoucher }[] = []
@@ -83,7 +101,8 @@ export class GroupCommitter {
         lanes.set(l.state.key, { ...l.state, units: l.units, head: l.head, voucher: l.voucher })
         if (l.newVoucher) vouchers.push({ laneKey: l.state.key, voucher: l.voucher })
       }
-      this.store.commitGroup({ seq, root, signature, receipts: batch.map((p) => ({ leaf: p.leaf, fields: p.encoded })), lanes: [...lanes.values()], vouchers })
+      const { signature, signUs } = await this.writer.write({ seq, root, receipts: batch.map((p) => ({ leaf: p.leaf, fields: p.encoded })), lanes: [...lanes.values()], vouchers })
+      this.stats.lastSignUs = signUs
       this.stats.groups++
       this.stats.receipts += batch.length
       if (this.stats.unsettledReceipts === 0) this.stats.oldestUnsettledAt = Date.now()
@@ -94,7 +113,6 @@ export class GroupCommitter {
         p.done(null, receiptJson(p.fields, p.leaf, proofs[i]!, rootHex, seqStr, signature))
       }
     } catch (e) {
-      this.seq = this.store.lastGroupSeq()
       const err = e instanceof Error ? e : new Error(String(e))
       this.onFailure(err, batch)
       for (const p of batch) p.done(err)

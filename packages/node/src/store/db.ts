@@ -68,6 +68,8 @@ export class Store {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
     this.db.pragma('foreign_keys = ON')
+    // the group writer thread and the main thread share the file: wait instead of SQLITE_BUSY
+    this.db.pragma('busy_timeout = 5000')
     this.db.exec(SCHEMA)
     const db = this.db
     this.st = {

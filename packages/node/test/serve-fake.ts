@@ -1,0 +1,24 @@
+/**
+ * Benchmark/test server: a node on an in-memory chain (FakeChain) in its own process, so a load
+ * generator in another process gets the other core. Prints the URL as the first stdout line.
+ * Usage: node --import tsx test/serve-fake.ts [--durability full|normal]
+ */
+import { parseArgs } from 'node:util'
+import { startNode } from '../src/node.ts'
+import { FakeChain, tempDir, testConfig } from './helpers.ts'
+
+const { values } = parseArgs({ options: { durability: { type: 'string', default: 'full' }, channels: { type: 'string', default: '4' } } })
+const tmp = tempDir('sahara-bench-')
+const chain = new FakeChain()
+for (let i = 1; i <= Number(values.channels); i++) chain.openChannel(BigInt(i), { deposit: 10n ** 30n })
+const node = await startNode(testConfig(tmp.dir, { durability: values.durability }), { chain, manualSettlement: true })
+process.stdout.write(node.url + '\n')
+const stop = async () => {
+  const m = node.internals.committer.stats
+  process.stderr.write(JSON.stringify({ groups: m.groups, receipts: m.receipts, avgGroup: m.groups ? m.receipts / m.groups : 0, lastSignUs: m.lastSignUs }) + '\n')
+  await node.close({ settle: false })
+  tmp.cleanup()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())
