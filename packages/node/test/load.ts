@@ -113,12 +113,13 @@ async function main() {
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
       durability: { type: 'string', default: 'full' },
+      writer: { type: 'string', default: 'worker' },
     },
   })
   let url = values.url
   let child: ReturnType<typeof spawn> | undefined
   if (!url) {
-    child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./serve-fake.ts', import.meta.url)), '--durability', values.durability!], { stdio: ['ignore', 'pipe', 'inherit'] })
+    child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./serve-fake.ts', import.meta.url)), '--durability', values.durability!, '--writer', values.writer!], { stdio: ['ignore', 'pipe', 'inherit'] })
     url = await new Promise<string>((resolve, reject) => {
       child!.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))
       child!.once('exit', (c) => reject(new Error(`server exited ${c}`)))

@@ -1,5 +1,5 @@
 import type { Hex } from 'viem'
-import type { Store } from '../store/db.ts'
+import { laneRow, RECEIPT_ROW, voucherJson, type LaneRow, type Store } from '../store/db.ts'
 import type { GroupWriter } from '../store/groupWriter.ts'
 import { merkleTree } from './merkle.ts'
 import { receiptJson, type ReceiptFields, type ReceiptJson } from './receipt.ts'
@@ -93,15 +93,19 @@ export class GroupCommitter {
       const { root, proofs } = merkleTree(batch.map((p) => p.leaf))
       const rootHex = ('0x' + root.toString('hex')) as Hex
       // latest snapshot per lane: the batch is in acceptance order
-      const lanes = new Map<string, LaneState>()
-      const vouchers: { laneKey: string; voucher: SignedVoucher }[] = []
-      for (const p of batch) {
+      const lanes = new Map<string, LaneRow>()
+      const vouchers: [string, string][] = []
+      const packed = Buffer.allocUnsafeSlow(batch.length * RECEIPT_ROW) // unpooled: the clone copies the whole ArrayBuffer
+      for (let i = 0; i < batch.length; i++) {
+        const p = batch[i]!
+        p.leaf.copy(packed, i * RECEIPT_ROW)
+        p.encoded.copy(packed, i * RECEIPT_ROW + 32)
         const l = p.lane
         if (!l) continue
-        lanes.set(l.state.key, { ...l.state, units: l.units, head: l.head, voucher: l.voucher })
-        if (l.newVoucher) vouchers.push({ laneKey: l.state.key, voucher: l.voucher })
+        lanes.set(l.state.key, laneRow({ ...l.state, units: l.units, head: l.head, voucher: l.voucher }))
+        if (l.newVoucher) vouchers.push([l.state.key, voucherJson(l.voucher)])
       }
-      const { signature, signUs } = await this.writer.write({ seq, root, receipts: batch.map((p) => ({ leaf: p.leaf, fields: p.encoded })), lanes: [...lanes.values()], vouchers })
+      const { signature, signUs } = await this.writer.write({ seq, root: new Uint8Array(root), receipts: packed, lanes: [...lanes.values()], vouchers })
       this.stats.lastSignUs = signUs
       this.stats.groups++
       this.stats.receipts += batch.length

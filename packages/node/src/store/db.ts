@@ -30,13 +30,34 @@ CREATE TABLE IF NOT EXISTS exact_payments (
   tx_hash TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (payer, token, nonce));
 `
 
+/** One lane row: key, channelId, assetId, lane, voucher JSON, units, head (hex), settled. */
+export type LaneRow = [string, string, string, string, string, number, string, string]
+
+/**
+ * A receipt group in a compact, clone-friendly form (it crosses to the writer thread): receipts
+ * packed as n * (32-byte leaf + 352-byte fields), lanes and vouchers as strings.
+ */
 export type GroupWrite = {
   seq: number
-  root: Buffer
+  root: Uint8Array
   signature: Hex
-  receipts: { leaf: Buffer; fields: Buffer }[]
-  lanes: LaneState[]
-  vouchers: { laneKey: string; voucher: SignedVoucher }[]
+  receipts: Uint8Array
+  lanes: LaneRow[]
+  vouchers: [laneKey: string, voucherJson: string][]
+}
+
+export const RECEIPT_ROW = 32 + 352
+
+const voucherJsonCache = new WeakMap<SignedVoucher, string>()
+/** JSON of a voucher, computed once per voucher object (it is written with every lane update). */
+export function voucherJson(v: SignedVoucher): string {
+  let j = voucherJsonCache.get(v)
+  if (j === undefined) voucherJsonCache.set(v, (j = JSON.stringify(voucherToJson(v))))
+  return j
+}
+
+export function laneRow(l: LaneState): LaneRow {
+  return [l.key, l.channelId.toString(), l.assetId.toString(), l.lane.toString(), voucherJson(l.voucher), l.units, l.head.toString('hex'), l.settled.toString()]
 }
 
 export type SettlementStatus = 'prepared' | 'submitted' | 'confirmed' | 'reverted' | 'abandoned'
@@ -103,12 +124,15 @@ export class Store {
     }
     const st = this.st
     this.commitGroup = db.transaction((g: GroupWrite) => {
-      for (const r of g.receipts) st.insReceipt.run(g.seq, r.leaf, r.fields)
-      for (const l of g.lanes) {
-        st.upLane.run(l.key, l.channelId.toString(), l.assetId.toString(), l.lane.toString(), JSON.stringify(voucherToJson(l.voucher)), l.units, l.head, l.settled.toString())
+      const buf = Buffer.from(g.receipts.buffer, g.receipts.byteOffset, g.receipts.byteLength)
+      const n = buf.length / RECEIPT_ROW
+      for (let i = 0; i < n; i++) {
+        const o = i * RECEIPT_ROW
+        st.insReceipt.run(g.seq, buf.subarray(o, o + 32), buf.subarray(o + 32, o + RECEIPT_ROW))
       }
-      for (const v of g.vouchers) st.insVoucher.run(v.laneKey, JSON.stringify(voucherToJson(v.voucher)), g.seq)
-      st.insGroup.run(g.seq, g.root, g.receipts.length, g.signature, Date.now())
+      for (const l of g.lanes) st.upLane.run(l[0], l[1], l[2], l[3], l[4], l[5], Buffer.from(l[6], 'hex'), l[7])
+      for (const v of g.vouchers) st.insVoucher.run(v[0], v[1], g.seq)
+      st.insGroup.run(g.seq, Buffer.from(g.root), n, g.signature, Date.now())
     })
   }
 

@@ -16,7 +16,7 @@ export function inlineWriter(store: Store, signer: ReceiptBatchSigner, nodeId: b
   return {
     async write(g) {
       const t0 = performance.now()
-      const signature = await signer.sign(nodeId, ('0x' + g.root.toString('hex')) as Hex, BigInt(g.seq))
+      const signature = await signer.sign(nodeId, ('0x' + Buffer.from(g.root).toString('hex')) as Hex, BigInt(g.seq))
       const signUs = Math.round((performance.now() - t0) * 1000)
       store.commitGroup({ ...g, signature })
       return { signature, signUs }
@@ -63,7 +63,10 @@ export function workerWriter(o: WorkerWriterOptions): GroupWriter {
       const id = next++
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject })
-        worker.postMessage({ id, group } satisfies WriterRequest)
+        // one string + one transferred buffer: structured clone of nested arrays costs far more
+        const receipts = group.receipts.byteOffset === 0 && group.receipts.byteLength === group.receipts.buffer.byteLength ? group.receipts : group.receipts.slice()
+        const msg: WriterRequest = { id, seq: group.seq, root: Buffer.from(group.root).toString('hex'), meta: JSON.stringify([group.lanes, group.vouchers]), receipts }
+        worker.postMessage(msg, [receipts.buffer as ArrayBuffer])
       })
     },
     close() {

@@ -9,7 +9,7 @@ import { ReceiptBatchSigner } from '../payments/eip712.ts'
 import { Store, type GroupWrite } from './db.ts'
 
 type Init = { file: string; synchronous: 'FULL' | 'NORMAL'; chainId: number; verifyingContract: Hex; privateKey: Hex; nodeId: bigint }
-export type WriterRequest = { id: number; group: Omit<GroupWrite, 'signature'> }
+export type WriterRequest = { id: number; seq: number; root: string; meta: string; receipts: Uint8Array }
 export type WriterReply = { id: number; signature?: Hex; signUs?: number; error?: string }
 
 const init = workerData as Init
@@ -23,12 +23,11 @@ parentPort!.on('message', async (m: WriterRequest | 'close') => {
     return
   }
   try {
-    const g = m.group
-    const root = Buffer.from(g.root.buffer, g.root.byteOffset, g.root.byteLength)
+    const [lanes, vouchers] = JSON.parse(m.meta) as [GroupWrite['lanes'], GroupWrite['vouchers']]
     const t0 = performance.now()
-    const signature = await signer.sign(init.nodeId, ('0x' + root.toString('hex')) as Hex, BigInt(g.seq))
+    const signature = await signer.sign(init.nodeId, ('0x' + m.root) as Hex, BigInt(m.seq))
     const signUs = Math.round((performance.now() - t0) * 1000)
-    store.commitGroup({ ...g, signature })
+    store.commitGroup({ seq: m.seq, root: Buffer.from(m.root, 'hex'), receipts: m.receipts, lanes, vouchers, signature })
     parentPort!.postMessage({ id: m.id, signature, signUs } satisfies WriterReply)
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: (e as Error).message } satisfies WriterReply)
