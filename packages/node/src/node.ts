@@ -128,6 +128,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
       await committer.flush()
       if (o.settle !== false) await settler.shutdown()
       await writer.close()
+      committer.snapshot()
       for (const a of assets) await a.runtime?.close?.().catch(() => undefined)
       store.close()
       ownChain?.close()

@@ -1,10 +1,12 @@
 import type { Hex } from 'viem'
-import { laneRow, RECEIPT_ROW, voucherJson, type LaneRow, type Store } from '../store/db.ts'
+import { laneRow, RECEIPT_ROW, voucherJson, type LaneDelta, type Store } from '../store/db.ts'
 import type { GroupWriter } from '../store/groupWriter.ts'
 import { merkleTree } from './merkle.ts'
 import { receiptJson, type ReceiptFields, type ReceiptJson } from './receipt.ts'
 import type { LaneState } from './verify.ts'
 import type { SignedVoucher } from './types.ts'
+
+type LaneSnap = { state: LaneState; units: number; head: Buffer; voucher: SignedVoucher }
 
 /** One paid call waiting for its group to commit. */
 export type PendingReceipt = {
@@ -30,6 +32,13 @@ export class GroupCommitter {
   readonly stats: GroupStats
 
   private readonly inflight = new Set<Promise<void>>()
+  /** Lane snapshots of the group being built / committed lanes not yet in the lanes table. */
+  private committedPending = new Map<string, LaneSnap>()
+  private readonly dirty = new Map<string, LaneSnap>()
+  private snapshotSeq: number
+  /** Lanes table snapshot every this many groups (and on close). */
+  snapshotEvery = 512
+  private lastCommittedSeq: number
 
   constructor(
     private readonly store: Store,
@@ -37,6 +46,8 @@ export class GroupCommitter {
     private readonly onFailure: (err: Error, batch: PendingReceipt[]) => void,
   ) {
     this.seq = store.lastGroupSeq()
+    this.snapshotSeq = store.laneSnapshotSeq()
+    this.lastCommittedSeq = this.seq
     const unsettled = store.unsettledGroups()
     this.stats = {
       groups: 0,
@@ -93,7 +104,7 @@ export class GroupCommitter {
       const { root, proofs } = merkleTree(batch.map((p) => p.leaf))
       const rootHex = ('0x' + root.toString('hex')) as Hex
       // latest snapshot per lane: the batch is in acceptance order
-      const lanes = new Map<string, LaneRow>()
+      const deltas = new Map<string, LaneDelta>()
       const vouchers: [string, string][] = []
       const packed = Buffer.allocUnsafeSlow(batch.length * RECEIPT_ROW) // unpooled: the clone copies the whole ArrayBuffer
       for (let i = 0; i < batch.length; i++) {
@@ -102,10 +113,26 @@ export class GroupCommitter {
         p.encoded.copy(packed, i * RECEIPT_ROW + 32)
         const l = p.lane
         if (!l) continue
-        lanes.set(l.state.key, laneRow({ ...l.state, units: l.units, head: l.head, voucher: l.voucher }))
-        if (l.newVoucher) vouchers.push([l.state.key, voucherJson(l.voucher)])
+        const key = l.state.key
+        const head = l.head.toString('hex')
+        const prev = deltas.get(key)
+        if (l.newVoucher) {
+          const vj = voucherJson(l.voucher)
+          vouchers.push([key, vj])
+          deltas.set(key, [key, l.units, head, vj])
+        } else if (prev && prev.length === 4 && prev[3] !== undefined && voucherJson(l.voucher) === prev[3]) {
+          deltas.set(key, [key, l.units, head, prev[3]])
+        } else {
+          deltas.set(key, [key, l.units, head])
+        }
+        this.committedPending.set(key, { state: l.state, units: l.units, head: l.head, voucher: l.voucher })
       }
-      const { signature, signUs } = await this.writer.write({ seq, root: new Uint8Array(root), receipts: packed, lanes: [...lanes.values()], vouchers })
+      const pendingLanes = this.committedPending
+      this.committedPending = new Map()
+      const { signature, signUs } = await this.writer.write({ seq, root: new Uint8Array(root), receipts: packed, deltas: JSON.stringify([...deltas.values()]), vouchers })
+      for (const [k, v] of pendingLanes) this.dirty.set(k, v)
+      this.lastCommittedSeq = seq
+      if (seq - this.snapshotSeq >= this.snapshotEvery) this.snapshot(seq)
       this.stats.lastSignUs = signUs
       this.stats.groups++
       this.stats.receipts += batch.length
@@ -121,6 +148,17 @@ export class GroupCommitter {
       this.onFailure(err, batch)
       for (const p of batch) p.done(err)
     }
+  }
+
+  /** Writes committed lane states to the lanes table (bounds the replay at startup). */
+  snapshot(seq = this.lastCommittedSeq): void {
+    if (this.dirty.size === 0) {
+      this.snapshotSeq = seq
+      return
+    }
+    this.store.snapshotLanes([...this.dirty.values()].map((l) => laneRow({ ...l.state, units: l.units, head: l.head, voucher: l.voucher })), seq)
+    this.dirty.clear()
+    this.snapshotSeq = seq
   }
 
   /** Called by the settler after it took all unsettled groups. */

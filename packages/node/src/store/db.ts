@@ -14,13 +14,14 @@ CREATE TABLE IF NOT EXISTS lanes (
 CREATE INDEX IF NOT EXISTS lanes_channel ON lanes(channel_id);
 CREATE TABLE IF NOT EXISTS vouchers (
   id INTEGER PRIMARY KEY, lane_key TEXT NOT NULL, voucher TEXT NOT NULL, group_seq INTEGER NOT NULL);
+-- One row per receipt group: the receipts packed (n * (32-byte leaf + 352-byte ABI fields), in leaf
+-- order) and the lane deltas of the group (JSON). The lanes table is a snapshot as of
+-- meta.lane_snapshot_seq; startup replays the deltas of later groups. One INSERT per group keeps
+-- the commit cost independent of the group size.
 CREATE TABLE IF NOT EXISTS receipt_groups (
   seq INTEGER PRIMARY KEY, root BLOB NOT NULL, count INTEGER NOT NULL, signature TEXT NOT NULL,
-  created_at INTEGER NOT NULL, settlement_id INTEGER);
+  created_at INTEGER NOT NULL, settlement_id INTEGER, receipts BLOB NOT NULL, lane_deltas TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS groups_unsettled ON receipt_groups(settlement_id) WHERE settlement_id IS NULL;
-CREATE TABLE IF NOT EXISTS receipts (
-  id INTEGER PRIMARY KEY, group_seq INTEGER NOT NULL, leaf BLOB NOT NULL, fields BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS receipts_group ON receipts(group_seq);
 CREATE TABLE IF NOT EXISTS settlements (
   id INTEGER PRIMARY KEY, token TEXT NOT NULL, root BLOB NOT NULL, first_seq INTEGER, last_seq INTEGER,
   receipt_count INTEGER NOT NULL, entries TEXT NOT NULL, status TEXT NOT NULL, tx_hash TEXT, raw_tx TEXT,
@@ -33,6 +34,9 @@ CREATE TABLE IF NOT EXISTS exact_payments (
 /** One lane row: key, channelId, assetId, lane, voucher JSON, units, head (hex), settled. */
 export type LaneRow = [string, string, string, string, string, number, string, string]
 
+/** A lane change in a group: key, units, head (hex), and the voucher JSON when it changed. */
+export type LaneDelta = [string, number, string] | [string, number, string, string]
+
 /**
  * A receipt group in a compact, clone-friendly form (it crosses to the writer thread): receipts
  * packed as n * (32-byte leaf + 352-byte fields), lanes and vouchers as strings.
@@ -42,7 +46,8 @@ export type GroupWrite = {
   root: Uint8Array
   signature: Hex
   receipts: Uint8Array
-  lanes: LaneRow[]
+  /** JSON of LaneDelta[] (already a string: it is stored as is). */
+  deltas: string
   vouchers: [laneKey: string, voucherJson: string][]
 }
 
@@ -82,6 +87,8 @@ export class Store {
   readonly db: Database.Database
   private readonly st
   readonly commitGroup: (g: GroupWrite) => void
+  /** Writes lane rows as the snapshot as of group `seq` (deltas up to seq are then redundant). */
+  readonly snapshotLanes: (rows: LaneRow[], seq: number) => void
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
@@ -94,13 +101,15 @@ export class Store {
     this.db.exec(SCHEMA)
     const db = this.db
     this.st = {
-      insReceipt: db.prepare('INSERT INTO receipts (group_seq, leaf, fields) VALUES (?, ?, ?)'),
       upLane: db.prepare(
         `INSERT INTO lanes (key, channel_id, asset_id, lane, voucher, units, head, settled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET voucher = excluded.voucher, units = excluded.units, head = excluded.head`,
       ),
       insVoucher: db.prepare('INSERT INTO vouchers (lane_key, voucher, group_seq) VALUES (?, ?, ?)'),
-      insGroup: db.prepare('INSERT INTO receipt_groups (seq, root, count, signature, created_at) VALUES (?, ?, ?, ?, ?)'),
+      insGroup: db.prepare('INSERT INTO receipt_groups (seq, root, count, signature, created_at, receipts, lane_deltas) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      deltasAfter: db.prepare('SELECT lane_deltas FROM receipt_groups WHERE seq > ? ORDER BY seq'),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM receipt_groups'),
       lanes: db.prepare('SELECT key, channel_id, asset_id, lane, voucher, units, head, settled FROM lanes'),
       setLaneSettled: db.prepare('UPDATE lanes SET settled = ? WHERE key = ?'),
@@ -115,7 +124,7 @@ export class Store {
       setStatus: db.prepare('UPDATE settlements SET status = ?, gas_used = COALESCE(?, gas_used), updated_at = ? WHERE id = ?'),
       openSettlements: db.prepare(`SELECT * FROM settlements WHERE status IN ('prepared', 'submitted') ORDER BY id`),
       settlement: db.prepare('SELECT * FROM settlements WHERE id = ?'),
-      groupReceipts: db.prepare('SELECT leaf, fields FROM receipts WHERE group_seq = ? ORDER BY id'),
+      groupReceipts: db.prepare('SELECT receipts FROM receipt_groups WHERE seq = ?'),
       group: db.prepare('SELECT seq, root, count, signature, settlement_id FROM receipt_groups WHERE seq = ?'),
       insExact: db.prepare(
         `INSERT INTO exact_payments (payer, nonce, token, asset_id, value, status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)`,
@@ -125,14 +134,12 @@ export class Store {
     const st = this.st
     this.commitGroup = db.transaction((g: GroupWrite) => {
       const buf = Buffer.from(g.receipts.buffer, g.receipts.byteOffset, g.receipts.byteLength)
-      const n = buf.length / RECEIPT_ROW
-      for (let i = 0; i < n; i++) {
-        const o = i * RECEIPT_ROW
-        st.insReceipt.run(g.seq, buf.subarray(o, o + 32), buf.subarray(o + 32, o + RECEIPT_ROW))
-      }
-      for (const l of g.lanes) st.upLane.run(l[0], l[1], l[2], l[3], l[4], l[5], Buffer.from(l[6], 'hex'), l[7])
       for (const v of g.vouchers) st.insVoucher.run(v[0], v[1], g.seq)
-      st.insGroup.run(g.seq, Buffer.from(g.root), n, g.signature, Date.now())
+      st.insGroup.run(g.seq, Buffer.from(g.root), buf.length / RECEIPT_ROW, g.signature, Date.now(), buf, g.deltas)
+    })
+    this.snapshotLanes = db.transaction((rows: LaneRow[], seq: number) => {
+      for (const l of rows) st.upLane.run(l[0], l[1], l[2], l[3], l[4], l[5], Buffer.from(l[6], 'hex'), l[7])
+      st.setMeta.run('lane_snapshot_seq', String(seq))
     })
   }
 
@@ -140,19 +147,45 @@ export class Store {
     return (this.st.maxSeq.get() as { s: number }).s
   }
 
-  /** Lane states as of the last committed group (startup rebuild). */
+  /** Lane states as of the last committed group: the snapshot plus the deltas of later groups. */
   loadLanes(): LaneState[] {
     const rows = this.st.lanes.all() as { key: string; channel_id: string; asset_id: string; lane: string; voucher: string; units: number; head: Buffer; settled: string }[]
-    return rows.map((r) => ({
-      key: r.key,
-      channelId: BigInt(r.channel_id),
-      assetId: BigInt(r.asset_id),
-      lane: BigInt(r.lane),
-      voucher: voucherFromJson(JSON.parse(r.voucher) as Record<string, string>),
-      units: r.units,
-      head: r.head,
-      settled: BigInt(r.settled),
-    }))
+    const lanes = new Map<string, LaneState>()
+    for (const r of rows) {
+      lanes.set(r.key, {
+        key: r.key,
+        channelId: BigInt(r.channel_id),
+        assetId: BigInt(r.asset_id),
+        lane: BigInt(r.lane),
+        voucher: voucherFromJson(JSON.parse(r.voucher) as Record<string, string>),
+        units: r.units,
+        head: r.head,
+        settled: BigInt(r.settled),
+      })
+    }
+    const since = Number((this.st.getMeta.get('lane_snapshot_seq') as { value: string } | undefined)?.value ?? 0)
+    for (const g of this.st.deltasAfter.iterate(since) as Iterable<{ lane_deltas: string }>) {
+      for (const d of JSON.parse(g.lane_deltas) as LaneDelta[]) {
+        const [key, units, head, vj] = d
+        let l = lanes.get(key)
+        if (vj !== undefined) {
+          const voucher = voucherFromJson(JSON.parse(vj) as Record<string, string>)
+          if (!l) {
+            l = { key, channelId: voucher.channelId, assetId: voucher.assetId, lane: voucher.lane, voucher, units: 0, head: Buffer.alloc(32), settled: 0n }
+            lanes.set(key, l)
+          }
+          l.voucher = voucher
+        }
+        if (!l) throw new Error(`store is inconsistent: a delta for lane ${key} precedes its voucher`)
+        l.units = units
+        l.head = Buffer.from(head, 'hex')
+      }
+    }
+    return [...lanes.values()]
+  }
+
+  laneSnapshotSeq(): number {
+    return Number((this.st.getMeta.get('lane_snapshot_seq') as { value: string } | undefined)?.value ?? 0)
   }
 
   setLaneSettled(key: string, settled: bigint): void {
@@ -163,8 +196,13 @@ export class Store {
     return this.st.unsettledGroups.all() as { seq: number; root: Buffer; count: number; created_at: number }[]
   }
 
+  /** The receipts of a group, in leaf order (the group's Merkle leaves). */
   groupReceipts(seq: number): { leaf: Buffer; fields: Buffer }[] {
-    return this.st.groupReceipts.all(seq) as { leaf: Buffer; fields: Buffer }[]
+    const row = this.st.groupReceipts.get(seq) as { receipts: Buffer } | undefined
+    if (!row) return []
+    const out: { leaf: Buffer; fields: Buffer }[] = []
+    for (let o = 0; o < row.receipts.length; o += RECEIPT_ROW) out.push({ leaf: row.receipts.subarray(o, o + 32), fields: row.receipts.subarray(o + 32, o + RECEIPT_ROW) })
+    return out
   }
 
   group(seq: number): { seq: number; root: Buffer; count: number; signature: string; settlement_id: number | null } | undefined {

@@ -65,7 +65,7 @@ export function workerWriter(o: WorkerWriterOptions): GroupWriter {
         waiting.set(id, { resolve, reject })
         // one string + one transferred buffer: structured clone of nested arrays costs far more
         const receipts = group.receipts.byteOffset === 0 && group.receipts.byteLength === group.receipts.buffer.byteLength ? group.receipts : group.receipts.slice()
-        const msg: WriterRequest = { id, seq: group.seq, root: Buffer.from(group.root).toString('hex'), meta: JSON.stringify([group.lanes, group.vouchers]), receipts }
+        const msg: WriterRequest = { id, seq: group.seq, root: Buffer.from(group.root).toString('hex'), meta: JSON.stringify([group.deltas, group.vouchers]), receipts }
         worker.postMessage(msg, [receipts.buffer as ArrayBuffer])
       })
     },

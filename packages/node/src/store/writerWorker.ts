@@ -23,11 +23,11 @@ parentPort!.on('message', async (m: WriterRequest | 'close') => {
     return
   }
   try {
-    const [lanes, vouchers] = JSON.parse(m.meta) as [GroupWrite['lanes'], GroupWrite['vouchers']]
+    const [deltas, vouchers] = JSON.parse(m.meta) as [string, GroupWrite['vouchers']]
     const t0 = performance.now()
     const signature = await signer.sign(init.nodeId, ('0x' + m.root) as Hex, BigInt(m.seq))
     const signUs = Math.round((performance.now() - t0) * 1000)
-    store.commitGroup({ seq: m.seq, root: Buffer.from(m.root, 'hex'), receipts: m.receipts, lanes, vouchers, signature })
+    store.commitGroup({ seq: m.seq, root: Buffer.from(m.root, 'hex'), receipts: m.receipts, deltas, vouchers, signature })
     parentPort!.postMessage({ id: m.id, signature, signUs } satisfies WriterReply)
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: (e as Error).message } satisfies WriterReply)
