@@ -5,8 +5,8 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { ConflictError, InvalidProofError, MalformedError, PaymentRequiredError } from '../src/errors.ts'
 import { channelsDomain, receiptBatchTypes, ReceiptBatchSigner } from '../src/payments/eip712.ts'
 import { formatTicket, parseTicket, parseVoucherHeader } from '../src/payments/headers.ts'
-import { merkleRoot, merkleTree, sha256, verifyProof } from '../src/payments/merkle.ts'
-import { decodeReceipt, encodeReceipt, type ReceiptFields } from '../src/payments/receipt.ts'
+import { merkleLevels, merkleRoot, merkleTree, sha256, verifyProof } from '../src/payments/merkle.ts'
+import { decodeReceipt, encodeReceipt, receiptHeader, receiptJson, type ReceiptFields } from '../src/payments/receipt.ts'
 import { ChannelStatus, type ChannelInfo } from '../src/payments/types.ts'
 import { checkDeposit, checkTicket, checkVoucherCumulative, checkVoucherTerms, laneTotal, newLane } from '../src/payments/verify.ts'
 import { bestEntry, needsTail } from '../src/settlement/plan.ts'
@@ -126,6 +126,14 @@ describe('receipts and Merkle tree', () => {
     const g2 = merkleTree([sha256(Buffer.from('d'))])
     const top = merkleTree([g1.root, g2.root])
     assert.ok(verifyProof(top.root, sha256(Buffer.from('c')), [...g1.proofs[2]!, ...top.proofs[0]!]))
+  })
+  it('the hand-built receipt header is base64url(JSON.stringify(receiptJson))', () => {
+    const leaves = Array.from({ length: 5 }, (_, i) => sha256(Buffer.from([i])))
+    const t = merkleLevels(leaves)
+    for (let i = 0; i < 5; i++) {
+      const expected = Buffer.from(JSON.stringify(receiptJson(fields, leaves[i]!, t.proof(i), '0xab', '3', '0xcd'))).toString('base64url')
+      assert.equal(receiptHeader(fields, leaves[i]!, t.proofHex(i), '0xab', '3', '0xcd'), expected)
+    }
   })
   it('ReceiptBatch digest and signature match EIP-712 (viem)', async () => {
     const d = { chainId: CHAIN_ID, verifyingContract: CHANNELS }

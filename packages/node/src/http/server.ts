@@ -7,7 +7,7 @@ import type { GroupCommitter } from '../payments/groups.ts'
 import { parseTicket } from '../payments/headers.ts'
 import { sha256 } from '../payments/merkle.ts'
 import type { PaymentProcessor } from '../payments/processor.ts'
-import { encodeReceipt, receiptLeaf, type ReceiptFields, type ReceiptJson } from '../payments/receipt.ts'
+import { encodeReceipt, receiptLeaf, type ReceiptFields } from '../payments/receipt.ts'
 import { decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type RequirementInput } from '../payments/x402.ts'
 import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
 import type { Store } from '../store/db.ts'
@@ -151,7 +151,7 @@ export function createNodeServer(ctx: HttpContext): Server {
       encoded,
       leaf,
       ...(lane ? { lane } : {}),
-      done: (err: Error | null, receipt?: ReceiptJson) => {
+      done: (err: Error | null, receipt?: string) => {
         if (err || !receipt) {
           onError?.()
           fail(res, route, new UnavailableError('store_unavailable', 'The node could not record the receipt; the call was not charged.'), res.req)
@@ -160,7 +160,7 @@ export function createNodeServer(ctx: HttpContext): Server {
         res.writeHead(200, {
           'content-type': 'application/json',
           'content-length': body.length,
-          'x-sahara-receipt': Buffer.from(JSON.stringify(receipt)).toString('base64url'),
+          'x-sahara-receipt': receipt,
           ...extraHeaders,
         })
         res.end(body)

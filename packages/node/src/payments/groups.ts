@@ -1,8 +1,8 @@
 import type { Hex } from 'viem'
 import { laneRow, RECEIPT_ROW, voucherJson, type LaneDelta, type Store } from '../store/db.ts'
 import type { GroupWriter } from '../store/groupWriter.ts'
-import { merkleTree } from './merkle.ts'
-import { receiptJson, type ReceiptFields, type ReceiptJson } from './receipt.ts'
+import { merkleLevels } from './merkle.ts'
+import { receiptHeader, type ReceiptFields } from './receipt.ts'
 import type { LaneState } from './verify.ts'
 import type { SignedVoucher } from './types.ts'
 
@@ -15,7 +15,8 @@ export type PendingReceipt = {
   leaf: Buffer
   /** Lane snapshot taken when the call was accepted (channel calls); persisted with the group. */
   lane?: { state: LaneState; units: number; head: Buffer; voucher: SignedVoucher; newVoucher: boolean }
-  done: (err: Error | null, receipt?: ReceiptJson) => void
+  /** Called once the group is durable, with the X-Sahara-Receipt header value. */
+  done: (err: Error | null, receiptHeader?: string) => void
 }
 
 export type GroupStats = { groups: number; receipts: number; unsettledReceipts: number; oldestUnsettledAt: number; lastSignUs: number }
@@ -101,7 +102,8 @@ export class GroupCommitter {
 
   private async write(batch: PendingReceipt[], seq: number): Promise<void> {
     try {
-      const { root, proofs } = merkleTree(batch.map((p) => p.leaf))
+      const tree = merkleLevels(batch.map((p) => p.leaf))
+      const root = tree.root
       const rootHex = ('0x' + root.toString('hex')) as Hex
       // latest snapshot per lane: the batch is in acceptance order
       const deltas = new Map<string, LaneDelta>()
@@ -141,7 +143,7 @@ export class GroupCommitter {
       const seqStr = seq.toString()
       for (let i = 0; i < batch.length; i++) {
         const p = batch[i]!
-        p.done(null, receiptJson(p.fields, p.leaf, proofs[i]!, rootHex, seqStr, signature))
+        p.done(null, receiptHeader(p.fields, p.leaf, tree.proofHex(i), rootHex, seqStr, signature))
       }
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e))

@@ -77,6 +77,19 @@ export type ReceiptJson = {
   signature: string
 }
 
+/**
+ * The X-Sahara-Receipt header value, built as a string (same JSON as receiptJson, key order
+ * included) because it runs once per paid call.
+ */
+export function receiptHeader(r: ReceiptFields, leaf: Buffer, proofHex: readonly string[], groupRoot: string, sequence: string, signature: string): string {
+  const json =
+    `{"nodeId":"${r.nodeId}","requestHash":"0x${r.requestHash.toString('hex')}","responseHash":"0x${r.responseHash.toString('hex')}",` +
+    `"assetId":"${r.assetId}","version":"${r.version}","units":"${r.units}","price":"${r.price}","channelId":"${r.channelId}",` +
+    `"lane":"${r.lane}","cumulative":"${r.cumulative}","index":"${r.index}","leaf":"0x${leaf.toString('hex')}",` +
+    `"proof":[${proofHex.length === 0 ? '' : '"' + proofHex.join('","') + '"'}],"groupRoot":"${groupRoot}","sequence":"${sequence}","signature":"${signature}"}`
+  return Buffer.from(json, 'latin1').toString('base64url')
+}
+
 export function receiptJson(r: ReceiptFields, leaf: Buffer, proof: readonly Buffer[], groupRoot: string, sequence: string, signature: string): ReceiptJson {
   return {
     nodeId: r.nodeId.toString(),
