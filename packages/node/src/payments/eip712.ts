@@ -9,6 +9,24 @@ import {
   type Hex,
 } from 'viem'
 import { sign } from 'viem/accounts'
+import { createRequire } from 'node:module'
+
+type NativeSecp256k1 = { ecdsaSign(msg32: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number } }
+
+/**
+ * libsecp256k1 through the `secp256k1` package's native binding (prebuilt for linux-x64): ~4x
+ * faster than noble for the per-group ReceiptBatch signature. `secp256k1/bindings` throws when the
+ * native module is missing (the package's own index would silently fall back to elliptic, in JS).
+ */
+function loadNative(): NativeSecp256k1 | undefined {
+  try {
+    return createRequire(import.meta.url)('secp256k1/bindings') as NativeSecp256k1
+  } catch {
+    return undefined
+  }
+}
+const native = loadNative()
+export const nativeSigning = native !== undefined
 import type { SignedVoucher, Voucher } from './types.ts'
 
 export const DOMAIN_NAME = 'Sahara PaymentChannels'
@@ -60,10 +78,12 @@ const RECEIPT_BATCH_TYPEHASH = keccak256(new TextEncoder().encode('ReceiptBatch(
  */
 export class ReceiptBatchSigner {
   private readonly separator: Hex
+  private readonly keyBytes: Buffer
   constructor(
     domain: ChannelsDomain,
     private readonly privateKey: Hex,
   ) {
+    this.keyBytes = Buffer.from(privateKey.slice(2), 'hex')
     this.separator = hashDomain({
       domain: { ...channelsDomain(domain), chainId: BigInt(domain.chainId) },
       types: { EIP712Domain: [
@@ -83,7 +103,13 @@ export class ReceiptBatchSigner {
   }
 
   async sign(nodeId: bigint, root: Hex, sequence: bigint): Promise<Hex> {
-    const sig = await sign({ hash: this.digest(nodeId, root, sequence), privateKey: this.privateKey })
-    return serializeSignature(sig)
+    const digest = this.digest(nodeId, root, sequence)
+    if (native) {
+      const { signature, recid } = native.ecdsaSign(Buffer.from(digest.slice(2), 'hex'), this.keyBytes)
+      // r || s || v with v = 27 + recid (libsecp256k1 returns low-s signatures, as EIP-2 requires)
+      return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`
+    }
+    return serializeSignature(await sign({ hash: digest, privateKey: this.privateKey }))
   }
+
 }
