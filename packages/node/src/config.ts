@@ -71,7 +71,11 @@ export type NodeConfig = {
   /** Where ContentStore files live (default <dataDir>/content). */
   contentDir: string
   logLevel: LogLevel | 'silent'
-  /** SQLite synchronous mode: FULL fsyncs every group commit. */
+  /**
+   * SQLite synchronous mode. 'normal' (default): WAL commits survive a process crash (kill -9) but
+   * an OS crash/power loss can drop the last groups (the node's loss, never the payer's). 'full'
+   * fsyncs every group commit; pair it with groupWriter 'worker' to keep the fsync off the loop.
+   */
   durability: 'full' | 'normal'
   /** Where receipt groups are signed and committed: a writer thread (default) or the event loop. */
   groupWriter: 'worker' | 'inline'
@@ -196,8 +200,8 @@ export function parseConfig(raw: unknown, baseDir = process.cwd()): NodeConfig {
     x402Network: str(o, 'x402Network', `sahara-${chainId}`),
     contentDir: typeof o.contentDir === 'string' ? path(o.contentDir) : resolve(dataDir, 'content'),
     logLevel: (str(o, 'logLevel', 'info') as LogLevel),
-    durability: o.durability === 'normal' ? 'normal' : 'full',
-    groupWriter: o.groupWriter === 'inline' ? 'inline' : 'worker',
+    durability: o.durability === 'full' ? 'full' : 'normal',
+    groupWriter: o.groupWriter === 'worker' ? 'worker' : 'inline',
   }
 }
 

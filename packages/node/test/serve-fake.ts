@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { startNode } from '../src/node.ts'
 import { FakeChain, tempDir, testConfig } from './helpers.ts'
 
-const { values } = parseArgs({ options: { durability: { type: 'string', default: 'full' }, writer: { type: 'string', default: 'worker' }, channels: { type: 'string', default: '4' } } })
+const { values } = parseArgs({ options: { durability: { type: 'string', default: 'normal' }, writer: { type: 'string', default: 'inline' }, channels: { type: 'string', default: '4' } } })
 const tmp = tempDir('sahara-bench-')
 const chain = new FakeChain()
 for (let i = 1; i <= Number(values.channels); i++) chain.openChannel(BigInt(i), { deposit: 10n ** 30n })
