@@ -1,7 +1,8 @@
 /**
- * Minimal ABIs of the execution contracts, written from PAYMENTS_SPEC.md while the contracts are
- * being built in another branch. Swap for the generated ABIs (@sahara/sdk) once they are merged;
- * the struct layouts below are the node's assumption (see docs/node.md).
+ * Minimal ABIs of the execution contracts the node calls, matching contracts/src/interfaces
+ * IPaymentChannels / IExactPayments and types/ExecutionTypes.sol of the contracts-pay branch
+ * (SettleEntry = { voucher, units, preimage, signature }). Swap for the generated ABIs in
+ * @sahara/sdk once both branches are merged.
  */
 const voucherComponents = [
   { name: 'channelId', type: 'uint256' },
@@ -15,6 +16,7 @@ const voucherComponents = [
 ] as const
 
 export const paymentChannelsAbi = [
+  { type: 'error', name: 'UnknownChannel', inputs: [{ name: 'channelId', type: 'uint256' }] },
   {
     type: 'function',
     name: 'channel',
@@ -71,9 +73,9 @@ export const paymentChannelsAbi = [
         type: 'tuple[]',
         components: [
           { name: 'voucher', type: 'tuple', components: voucherComponents },
-          { name: 'signature', type: 'bytes' },
           { name: 'units', type: 'uint256' },
           { name: 'preimage', type: 'bytes32' },
+          { name: 'signature', type: 'bytes' },
         ],
       },
       { name: 'receiptsRoot', type: 'bytes32' },

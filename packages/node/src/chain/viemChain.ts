@@ -11,6 +11,7 @@ import {
   type Hash,
   type Hex,
   type PublicClient,
+  zeroAddress,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { ChannelStatus, type ChannelInfo } from '../payments/types.ts'
@@ -59,7 +60,14 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
     paymentChannels: o.paymentChannels,
     exactPayments: o.exactPayments,
     async getChannel(channelId) {
-      const c = await publicClient.readContract({ address: o.paymentChannels, abi: paymentChannelsAbi, functionName: 'channel', args: [channelId] })
+      let c
+      try {
+        c = await publicClient.readContract({ address: o.paymentChannels, abi: paymentChannelsAbi, functionName: 'channel', args: [channelId] })
+      } catch (e) {
+        // PaymentChannels.channel reverts UnknownChannel(id): report it as the zero channel
+        if (/UnknownChannel/.test(String((e as Error).message))) return { payer: zeroAddress, signer: zeroAddress, nodeId: 0n, token: zeroAddress, deposit: 0n, settled: 0n, closesAt: 0n, status: ChannelStatus.Closed }
+        throw e
+      }
       const status = Number(c.status)
       const info: ChannelInfo = {
         payer: c.payer,
@@ -91,7 +99,7 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
         args: [
           call.nodeId,
           call.token,
-          call.entries.map((e) => ({ voucher: voucherMessage(e.voucher), signature: e.voucher.signature, units: e.units, preimage: e.preimage })),
+          call.entries.map((e) => ({ voucher: voucherMessage(e.voucher), units: e.units, preimage: e.preimage, signature: e.voucher.signature })),
           call.receiptsRoot,
           call.receiptCount,
         ],
