@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs'
 import { ContractError, InvalidArgumentError, SaharaError } from '@sahara/sdk'
 import { Command, CommanderError, Option } from 'commander'
 import { assetCommand } from './commands/asset'
+import { callCommand } from './commands/call'
+import { channelCommand } from './commands/channel'
 import { cidCommand } from './commands/cid'
 import { faucetCommand } from './commands/faucet'
 import { licenseCommand } from './commands/license'
+import { nodeCommand } from './commands/node'
 import { revenueCommand } from './commands/revenue'
 import { sharesCommand } from './commands/shares'
 import { UsageError } from './errors'
@@ -14,7 +17,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 export function buildProgram(): Command {
   const program = new Command('sahara')
     .version(version, '-V, --version')
-    .description('Sahara protocol CLI: register AI assets, license them, route and claim revenue')
+    .description('Sahara protocol CLI: register AI assets, license them, route and claim revenue, pay per call')
     .addOption(new Option('--rpc-url <url>', 'JSON-RPC endpoint').default('http://127.0.0.1:8545').env('SAHARA_RPC_URL'))
     .addOption(new Option('--private-key <key>', 'signer key (or set SAHARA_PRIVATE_KEY)'))
     .option('--deployments <file>', 'deployments file or directory (default: search $SAHARA_DEPLOYMENTS, ./.sahara/devnet/deployments, ./deployments)')
@@ -29,6 +32,11 @@ export function buildProgram(): Command {
   sharesCommand(program)
   faucetCommand(program)
   cidCommand(program)
+  channelCommand(program)
+  callCommand(program)
+  // Hook: the node daemon attaches `sahara node start` here, e.g. nodeStartCommand(node).
+  const node = nodeCommand(program)
+  void node
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
   return program
 }

@@ -96,5 +96,8 @@ export const protocolArtifacts = {
   LicenseRegistry: () => loadArtifact('LicenseRegistry'),
   ContributionShares: () => loadArtifact('ContributionShares'),
   RevenueVault: () => loadArtifact('RevenueVault'),
+  NodeRegistry: () => loadArtifact('NodeRegistry'),
+  PaymentChannels: () => loadArtifact('PaymentChannels'),
+  ExactPayments: () => loadArtifact('ExactPayments'),
   ERC1967Proxy: () => loadArtifact('ERC1967Proxy'),
 } as const

@@ -13,10 +13,18 @@ import {
   type WalletClient,
 } from 'viem'
 import { loadArtifact, type Artifact } from './artifacts.ts'
-import { MODULE_NAMES, deploymentsFile, type Deployments, type ModuleName } from '@sahara/sdk'
+import { DeploymentsError, MODULE_NAMES, deploymentsFile, type Deployments, type ModuleName } from '@sahara/sdk'
 import { missingCode, readDeployments, writeDeployments } from './deployments.ts'
 
 export const DEFAULT_PROTOCOL_FEE_BPS = 250
+/** Minimum SAHARA stake of an execution node: 1,000 SAHARA. */
+export const DEFAULT_NODE_MIN_STAKE = 1_000n * 10n ** 18n
+/** Delay between a node's requestExit and withdrawStake: 7 days (the devnet uses 1 hour). */
+export const DEFAULT_UNBONDING_DELAY = 7 * 24 * 3600
+/** Time a node has to settle after a payer's requestClose: 1 day (the devnet uses 1 hour). */
+export const DEFAULT_CHALLENGE_WINDOW = 24 * 3600
+/** Largest share of a payment a node may take as its fee: 30%. */
+export const DEFAULT_MAX_NODE_FEE_BPS = 3000
 
 /**
  * Chain ids of local development nodes (anvil/hardhat 31337, geth --dev/ganache 1337): the only
@@ -41,6 +49,14 @@ export interface DeployProtocolOptions {
    * free-mint token named USDT can never be allowlisted by accident where it may pass for money.
    */
   allowDevStablecoin?: boolean
+  /** NodeRegistry minimum stake in SAHARA base units. Default DEFAULT_NODE_MIN_STAKE (1,000 SAHARA). */
+  nodeMinStake?: bigint
+  /** NodeRegistry unbonding delay in seconds. Default DEFAULT_UNBONDING_DELAY (7 days). */
+  unbondingDelay?: number
+  /** PaymentChannels challenge window in seconds. Default DEFAULT_CHALLENGE_WINDOW (1 day). */
+  challengeWindow?: number
+  /** NodeRegistry maximum node fee in bps (at most 5000). Default DEFAULT_MAX_NODE_FEE_BPS (3000). */
+  maxNodeFeeBps?: number
   /** Receives the fixed SAHARA supply. Default: the admin. */
   tokenRecipient?: Address
   /** Directory of `<chainId>.json`: reused when its contracts have code on this chain, written after a deploy. */
@@ -70,8 +86,10 @@ export class DeployError extends Error {
 }
 
 /**
- * Deploys the Sahara protocol: SAHARA, a dev stablecoin (unless `stablecoin` is given), the four
- * module implementations, and one ERC-1967 proxy per module initialized in its own constructor.
+ * Deploys the Sahara protocol: SAHARA, a dev stablecoin (unless `stablecoin` is given), the module
+ * implementations (the asset, license, shares and revenue modules, and the execution network's
+ * NodeRegistry, PaymentChannels and ExactPayments), and one ERC-1967 proxy per module initialized
+ * in its own constructor. PaymentChannels and ExactPayments become vault collectors.
  * The modules reference each other, so proxy addresses are predicted from the deployer's nonce;
  * no proxy is ever left uninitialized (which would let anyone front-run `initialize`).
  *
@@ -85,7 +103,14 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
   const chainId = await publicClient.getChainId()
 
   if (options.deploymentsDir && !options.force) {
-    const existing = readDeployments(options.deploymentsDir, chainId)
+    let existing: Deployments | undefined
+    try {
+      existing = readDeployments(options.deploymentsDir, chainId)
+    } catch (err) {
+      // A file from an older protocol version (fewer modules) is not reusable: deploy again.
+      if (!(err instanceof DeploymentsError)) throw err
+      log(`${deploymentsFile(options.deploymentsDir, chainId)} is not usable (${err.shortMessage}); deploying again`)
+    }
     if (existing) {
       const missing = await missingCode(publicClient, existing)
       const file = deploymentsFile(options.deploymentsDir, chainId)
@@ -109,6 +134,20 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
   const treasury = getAddress(options.treasury ?? admin)
   const feeBps = options.protocolFeeBps ?? DEFAULT_PROTOCOL_FEE_BPS
   if (!Number.isInteger(feeBps) || feeBps < 0 || feeBps > 10_000) throw new DeployError(`invalid protocolFeeBps ${feeBps}`)
+  const minStake = options.nodeMinStake ?? DEFAULT_NODE_MIN_STAKE
+  const unbondingDelay = options.unbondingDelay ?? DEFAULT_UNBONDING_DELAY
+  const challengeWindow = options.challengeWindow ?? DEFAULT_CHALLENGE_WINDOW
+  const maxNodeFeeBps = options.maxNodeFeeBps ?? DEFAULT_MAX_NODE_FEE_BPS
+  if (minStake < 0n) throw new DeployError(`invalid nodeMinStake ${minStake}`)
+  if (!Number.isInteger(unbondingDelay) || unbondingDelay < 0 || unbondingDelay > 365 * 24 * 3600) {
+    throw new DeployError(`invalid unbondingDelay ${unbondingDelay} (0 to 365 days in seconds)`)
+  }
+  if (!Number.isInteger(challengeWindow) || challengeWindow < 0 || challengeWindow > 30 * 24 * 3600) {
+    throw new DeployError(`invalid challengeWindow ${challengeWindow} (0 to 30 days in seconds)`)
+  }
+  if (!Number.isInteger(maxNodeFeeBps) || maxNodeFeeBps < 0 || maxNodeFeeBps > 5000) {
+    throw new DeployError(`invalid maxNodeFeeBps ${maxNodeFeeBps} (0 to 5000)`)
+  }
 
   const art = {
     SaharaToken: loadArtifact('SaharaToken'),
@@ -117,6 +156,9 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
     LicenseRegistry: loadArtifact('LicenseRegistry'),
     ContributionShares: loadArtifact('ContributionShares'),
     RevenueVault: loadArtifact('RevenueVault'),
+    NodeRegistry: loadArtifact('NodeRegistry'),
+    PaymentChannels: loadArtifact('PaymentChannels'),
+    ExactPayments: loadArtifact('ExactPayments'),
     Proxy: loadArtifact('ERC1967Proxy'),
   }
 
@@ -203,6 +245,21 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
       functionName: 'initialize',
       args: [initialOwner, proxyAddr.AssetRegistry, proxyAddr.ContributionShares, treasury, feeBps],
     }),
+    NodeRegistry: encodeFunctionData({
+      abi: art.NodeRegistry.abi,
+      functionName: 'initialize',
+      args: [initialOwner, sahara, proxyAddr.AssetRegistry, minStake, BigInt(unbondingDelay), maxNodeFeeBps],
+    }),
+    PaymentChannels: encodeFunctionData({
+      abi: art.PaymentChannels.abi,
+      functionName: 'initialize',
+      args: [initialOwner, proxyAddr.NodeRegistry, proxyAddr.RevenueVault, BigInt(challengeWindow)],
+    }),
+    ExactPayments: encodeFunctionData({
+      abi: art.ExactPayments.abi,
+      functionName: 'initialize',
+      args: [initialOwner, proxyAddr.NodeRegistry, proxyAddr.RevenueVault],
+    }),
   }
   for (const m of MODULE_NAMES) {
     const got = await create(art.Proxy, [implAddr[m], init[m]], `${m} proxy`)
@@ -213,6 +270,8 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
   await call(proxyAddr.RevenueVault, vault, 'setPaymentToken', [sahara, true], 'vault.setPaymentToken(SAHARA)')
   await call(proxyAddr.RevenueVault, vault, 'setPaymentToken', [usdt, true], 'vault.setPaymentToken(USDT)')
   await call(proxyAddr.RevenueVault, vault, 'setCollector', [proxyAddr.LicenseRegistry, true], 'vault.setCollector(LicenseRegistry)')
+  await call(proxyAddr.RevenueVault, vault, 'setCollector', [proxyAddr.PaymentChannels, true], 'vault.setCollector(PaymentChannels)')
+  await call(proxyAddr.RevenueVault, vault, 'setCollector', [proxyAddr.ExactPayments, true], 'vault.setCollector(ExactPayments)')
 
   if (admin !== deployer) {
     // Ownable2Step: the admin must call acceptOwnership() on each module to take over.
@@ -235,6 +294,9 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
       LicenseRegistry: proxyAddr.LicenseRegistry,
       ContributionShares: proxyAddr.ContributionShares,
       RevenueVault: proxyAddr.RevenueVault,
+      NodeRegistry: proxyAddr.NodeRegistry,
+      PaymentChannels: proxyAddr.PaymentChannels,
+      ExactPayments: proxyAddr.ExactPayments,
     },
     implementations: implAddr,
   }

@@ -7,13 +7,17 @@ import { localChain, publicClientFor, walletClientFor } from './clients.ts'
 import { deployProtocol } from './deploy.ts'
 import type { Deployments } from '@sahara/sdk'
 import { staleCode, writeDeployments } from './deployments.ts'
-import { defaultDataDir } from './paths.ts'
+import { contentDirFor, defaultDataDir } from './paths.ts'
 import { lockDataDir } from './lock.ts'
-import { seedDemo, type SeedResult } from './seed.ts'
+import { seedDevnet, type SeedResult } from './seed.ts'
 
 export const DEVNET_CHAIN_ID = 31337
 /** Dev account index used as the protocol treasury on the devnet. */
 export const TREASURY_ACCOUNT_INDEX = 9
+/** NodeRegistry unbonding delay on the devnet: 1 hour (production default 7 days). */
+export const DEVNET_UNBONDING_DELAY = 3600
+/** PaymentChannels challenge window on the devnet: 1 hour (production default 1 day). */
+export const DEVNET_CHALLENGE_WINDOW = 3600
 
 export interface StartDevnetOptions {
   /** Holds `anvil-state.json` and `deployments/<chainId>.json`. Default `<repo>/.sahara/devnet`. */
@@ -22,8 +26,10 @@ export interface StartDevnetOptions {
   port?: number
   /** When `port` is taken, use a free port instead of failing (default false). */
   portFallback?: boolean
-  /** Register the demo assets (once; skipped when assets already exist). */
+  /** Register the demo assets (the licensing demo once; the pay-per-use demo whenever missing). */
   seed?: boolean
+  /** Content store for seeded artifacts. Default `contentDirFor(dataDir)` (`.sahara/content`). */
+  contentDir?: string
   /** Discard the saved chain state and deployments first. */
   fresh?: boolean
   /** Progress messages (default: silent). */
@@ -38,6 +44,8 @@ export interface Devnet {
   readonly deploymentsFile: string
   readonly dataDir: string
   readonly stateFile: string
+  /** Content store directory (seeded artifacts live here; a node serves from it). */
+  readonly contentDir: string
   /** Anvil's funded dev accounts (public keys from the default mnemonic: never use on a real chain). */
   readonly accounts: DevAccount[]
   /** Whether the deployment was reused from a previous run. */
@@ -60,6 +68,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir)
   const stateFile = path.join(dataDir, 'anvil-state.json')
   const deploymentsDir = path.join(dataDir, 'deployments')
+  const contentDir = path.resolve(options.contentDir ?? contentDirFor(dataDir))
   mkdirSync(dataDir, { recursive: true })
   const unlock = lockDataDir(dataDir, path.join(dataDir, 'devnet.pid'))
   if (options.fresh) {
@@ -87,6 +96,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       walletClient,
       publicClient,
       treasury: accounts[TREASURY_ACCOUNT_INDEX]!.address,
+      // Short waits so exits and channel closes can be tried by hand (defaults: 7 days, 1 day).
+      unbondingDelay: DEVNET_UNBONDING_DELAY,
+      challengeWindow: DEVNET_CHALLENGE_WINDOW,
       deploymentsDir,
       rpcUrl: anvil.rpcUrl,
       log,
@@ -104,10 +116,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     const live: Deployments = { ...deployments, rpcUrl: anvil.rpcUrl }
     if (deployments.rpcUrl !== anvil.rpcUrl) writeDeployments(deploymentsDir, live)
     let seed: SeedResult | undefined
-    if (options.seed) seed = await seedDemo({ rpcUrl: anvil.rpcUrl, chain, deployments: live, accounts, log })
+    if (options.seed) seed = await seedDevnet({ rpcUrl: anvil.rpcUrl, chain, deployments: live, accounts, contentDir, log })
     // Anvil dumps its state every second: wait for one dump after our last transaction so a
     // SIGKILL right after startDevnet returns cannot lose the deployment the file points to.
-    if (!reused || seed?.created) {
+    if (!reused || seed?.created || seed?.payPerUse?.created) {
       if (!(await waitForStateDump(stateFile, publicClient))) log(`warning: anvil has not saved its state to ${stateFile} yet`)
     }
     return {
@@ -118,6 +130,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       deploymentsFile: file!,
       dataDir,
       stateFile,
+      contentDir,
       accounts,
       reused,
       portFellBack,

@@ -16,7 +16,8 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`Usage: npm start -- [--seed] [--fresh] [--port 8545] [--data-dir .sahara/devnet]
-  --seed      register demo assets (dataset -> model -> agent, licenses, a payment) once
+  --seed      register demo assets (dataset -> model -> agent, licenses, a payment) once, and the
+              pay-per-use demo (penguins dataset -> ONNX model -> agent; artifacts in .sahara/content)
   --fresh     discard the saved chain state and deployments first
   --port      RPC port (a free port is used when it is busy)
   --data-dir  where anvil state and deployments/31337.json live`)
@@ -99,6 +100,15 @@ if (devnet.seed?.created) {
   const s = devnet.seed
   lines.push('')
   lines.push(`Demo assets: dataset #${s.datasetId}, model #${s.modelId} (TRAINED_ON), agent #${s.agentId} (USES_MODEL)`)
+}
+const ppu = devnet.seed?.payPerUse
+if (ppu) {
+  lines.push('')
+  lines.push(`Pay-per-use demo (content store ${ppu.contentDir}):`)
+  lines.push(`  dataset #${ppu.dataset.assetId}  Palmer penguins         ${ppu.dataset.content}`)
+  lines.push(`  model   #${ppu.model.assetId}  penguins classifier     ${ppu.model.content} (manifest ${ppu.model.metadata})`)
+  lines.push(`  agent   #${ppu.agent.assetId}  penguin identifier      ${ppu.agent.content}`)
+  lines.push(`  PAY_PER_USE: agent ${formatUnits(ppu.agent.unitPrice, 6)} USDT/call (terms #${ppu.agent.payPerUseTermsId}), model ${formatUnits(ppu.model.unitPrice, 6)} USDT/call (terms #${ppu.model.payPerUseTermsId})`)
 }
 lines.push('')
 lines.push('Funded dev accounts (anvil public test keys: NEVER use them on a real network):')

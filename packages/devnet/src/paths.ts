@@ -12,3 +12,11 @@ export const forgeOutDir: string = process.env.SAHARA_FORGE_OUT ?? path.join(con
 
 /** Default devnet data directory (anvil state + deployments), ignored by git. */
 export const defaultDataDir: string = path.join(repoRoot, '.sahara', 'devnet')
+
+/**
+ * The content store directory that goes with a devnet data directory: `content` beside it, so the
+ * default `.sahara/devnet` pairs with `.sahara/content`.
+ */
+export function contentDirFor(dataDir: string): string {
+  return path.join(path.dirname(path.resolve(dataDir)), 'content')
+}

@@ -5,6 +5,7 @@ import { loadArtifact } from './artifacts.ts'
 import { publicClientFor, walletClientFor } from './clients.ts'
 import type { Deployments } from '@sahara/sdk'
 import { eventArgs, write } from './tx.ts'
+import { seedPayPerUse, type PayPerUseSeed } from './payPerUse.ts'
 
 // Mirrors contracts/src/types: AssetKinds, Relation, LicenseTemplate, Codecs.
 const KIND = { DATASET: 1, MODEL: 2, AGENT: 3 } as const
@@ -20,6 +21,8 @@ export interface SeedResult {
   agentId?: bigint
   datasetLicenseId?: bigint
   modelLicenseId?: bigint
+  /** The pay-per-use demo (penguins dataset -> ONNX model -> agent), when a content store was given. */
+  payPerUse?: PayPerUseSeed
 }
 
 export interface SeedOptions {
@@ -28,6 +31,8 @@ export interface SeedOptions {
   deployments: Deployments
   /** Dev accounts; [1] dataset owner, [2] model owner, [3] agent owner, [4] payer, [5..6] contributors. */
   accounts: DevAccount[]
+  /** Content store directory for the pay-per-use demo's artifacts; without it that demo is skipped. */
+  contentDir?: string
   log?: (message: string) => void
 }
 
@@ -121,4 +126,16 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   log(`seed: ${dave.address} paid 1000 USDT into agent #${agentId}; royalties flushed to the model and dataset`)
 
   return { created: true, datasetId, modelId, agentId, datasetLicenseId, modelLicenseId }
+}
+
+/**
+ * Every devnet seed step, in order: the licensing/revenue demo (once per chain), then the
+ * pay-per-use demo (idempotent; needs `contentDir`). A later execution step (register a node in
+ * NodeRegistry and serve the pay-per-use assets) slots in after `seedPayPerUse`, taking its result.
+ */
+export async function seedDevnet(options: SeedOptions): Promise<SeedResult> {
+  const demo = await seedDemo(options)
+  if (!options.contentDir) return demo
+  const payPerUse = await seedPayPerUse({ ...options, contentDir: options.contentDir })
+  return { ...demo, payPerUse }
 }

@@ -25,9 +25,13 @@ import {
   startDevnet,
   waitForStateDump,
   walletClientFor,
+  contentDirFor,
+  seedPayPerUse,
   type Devnet,
 } from '../src/index.ts'
-import { DeploymentsError, parseDeployments } from '@sahara/sdk'
+import { DeploymentsError, getAsset, getTerms, parseDeployments, registerAsset } from '@sahara/sdk'
+import { OnnxClassifier, penguinsDatasetBytes, penguinsDatasetCid, readArtifacts, validateAgentManifest, validateModelManifest } from '@sahara/models'
+import { ContentStore } from '@sahara/store'
 
 const exec = promisify(execFile)
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sahara-devnet-test-'))
@@ -39,7 +43,15 @@ after(async () => {
 
 // ERC-1967 implementation slot: bytes32(uint256(keccak256('eip1967.proxy.implementation')) - 1).
 const IMPLEMENTATION_SLOT = '0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc' as const
-const MODULES = ['AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault'] as const
+const MODULES = [
+  'AssetRegistry',
+  'LicenseRegistry',
+  'ContributionShares',
+  'RevenueVault',
+  'NodeRegistry',
+  'PaymentChannels',
+  'ExactPayments',
+] as const
 const accounts = devAccounts(10)
 
 function castBinary(): string {
@@ -157,7 +169,7 @@ describe('npm start entry (main.ts)', () => {
     assert.match(out, new RegExp(`port ${blocker.port} was busy`))
     const rpc = /RPC URL:\s+(\S+)/.exec(out)![1]!
     assert.match(out, /Chain id:\s+31337/)
-    for (const name of ['SaharaToken', 'USDT', 'AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault']) {
+    for (const name of ['SaharaToken', 'USDT', ...MODULES]) {
       assert.match(out, new RegExp(`${name}\\s+0x[0-9a-fA-F]{40}`))
     }
     assert.match(out, /Deployments file:\s+\S+31337\.json/)
@@ -213,6 +225,19 @@ describe('startDevnet', () => {
     const vault = { address: d.contracts.RevenueVault, abi: loadArtifact('RevenueVault').abi }
     assert.equal(await pc.readContract({ ...vault, functionName: 'isPaymentToken', args: [d.contracts.SaharaToken] }), true)
     assert.equal(await pc.readContract({ ...vault, functionName: 'isPaymentToken', args: [d.contracts.USDT] }), true)
+    // The execution modules: both payment modules are vault collectors; devnet settings.
+    for (const m of ['LicenseRegistry', 'PaymentChannels', 'ExactPayments'] as const) {
+      assert.equal(await pc.readContract({ ...vault, functionName: 'isCollector', args: [d.contracts[m]] }), true, `${m} is a collector`)
+    }
+    const nodes = { address: d.contracts.NodeRegistry, abi: loadArtifact('NodeRegistry').abi }
+    assert.equal(await pc.readContract({ ...nodes, functionName: 'minStake' }), 1_000n * 10n ** 18n)
+    assert.equal(await pc.readContract({ ...nodes, functionName: 'unbondingDelay' }), 3600n)
+    assert.equal(await pc.readContract({ ...nodes, functionName: 'maxNodeFeeBps' }), 3000)
+    assert.equal(await pc.readContract({ ...nodes, functionName: 'stakeToken' }), d.contracts.SaharaToken)
+    const channels = { address: d.contracts.PaymentChannels, abi: loadArtifact('PaymentChannels').abi }
+    assert.equal(await pc.readContract({ ...channels, functionName: 'challengeWindow' }), 3600n)
+    assert.equal(await pc.readContract({ ...channels, functionName: 'nodeRegistry' }), d.contracts.NodeRegistry)
+    assert.equal(await pc.readContract({ ...channels, functionName: 'revenueVault' }), d.contracts.RevenueVault)
     assert.equal(await pc.readContract({ ...vault, functionName: 'protocolFeeBps' }), 250)
     assert.equal(await pc.readContract({ ...vault, functionName: 'treasury' }), d.treasury)
     const supply = await pc.readContract({ address: d.contracts.SaharaToken, abi: loadArtifact('SaharaToken').abi, functionName: 'totalSupply' })
@@ -315,7 +340,8 @@ describe('seed', () => {
     const pc = d.publicClient
     const c = d.deployments.contracts
     const registry = { address: c.AssetRegistry, abi: loadArtifact('AssetRegistry').abi }
-    assert.equal(await pc.readContract({ ...registry, functionName: 'assetCount' }), 3n)
+    // 3 assets of the licensing demo + 3 of the pay-per-use demo.
+    assert.equal(await pc.readContract({ ...registry, functionName: 'assetCount' }), 6n)
     const modelParents = (await pc.readContract({ ...registry, functionName: 'parentsOf', args: [d.seed!.modelId!] })) as {
       parentId: bigint
       relation: number
@@ -335,8 +361,120 @@ describe('seed', () => {
     await d.stop()
     const again = await start(path.join(tmp, 'seeded'), { seed: true })
     assert.equal(again.seed?.created, false)
-    assert.equal(await again.publicClient.readContract({ ...registry, functionName: 'assetCount' }), 3n)
+    assert.equal(again.seed?.payPerUse?.created, false)
+    assert.equal(await again.publicClient.readContract({ ...registry, functionName: 'assetCount' }), 6n)
     await again.stop()
+  })
+})
+
+describe('pay-per-use seed', () => {
+  const dataDir = path.join(tmp, 'ppu', 'devnet')
+  const contentDir = path.join(tmp, 'ppu', 'content')
+
+  it('stores the penguins dataset, the ONNX model, its manifest and the agent manifest beside the devnet', async () => {
+    const d = await start(dataDir, { seed: true })
+    assert.equal(d.contentDir, contentDir)
+    assert.equal(contentDirFor(dataDir), contentDir)
+    const s = d.seed!.payPerUse!
+    assert.equal(s.created, true)
+    assert.equal(s.contentDir, contentDir)
+    const store = new ContentStore(contentDir)
+    // Every CID the chain points at is in the store and re-hashes to itself.
+    assert.deepEqual(await store.get(s.dataset.content), penguinsDatasetBytes())
+    assert.equal(s.dataset.content, await penguinsDatasetCid())
+    const artifacts = await readArtifacts()
+    assert.deepEqual(await store.get(s.model.content), artifacts.onnx)
+    assert.equal(s.model.metadata, artifacts.manifestCid)
+    const modelManifest = validateModelManifest(JSON.parse(new TextDecoder().decode(await store.get(s.model.metadata))))
+    assert.deepEqual(modelManifest.labels, ['Adelie', 'Chinstrap', 'Gentoo'])
+    const agentManifest = validateAgentManifest(JSON.parse(new TextDecoder().decode(await store.get(s.agent.content))))
+    assert.equal(agentManifest.model.assetId, s.model.assetId.toString())
+    assert.deepEqual(agentManifest.price, { token: 'USDT', unitPrice: '1000', unitsPerCall: 1 })
+    assert.deepEqual(agentManifest, s.agent.manifest)
+    for (const cid of [s.dataset.metadata, s.agent.metadata]) {
+      const meta = JSON.parse(new TextDecoder().decode(await store.get(cid))) as { name: string; content: string }
+      assert.ok(meta.name.length > 0)
+    }
+
+    // On-chain: kinds, lineage, version CIDs, owners, terms.
+    const ctx = { publicClient: d.publicClient, deployments: d.deployments }
+    const [dataset, model, agent] = await Promise.all([s.dataset, s.model, s.agent].map((a) => getAsset(ctx, a.assetId)))
+    assert.deepEqual([dataset!.kindName, model!.kindName, agent!.kindName].map((k) => k.toUpperCase()), ['DATASET', 'MODEL', 'AGENT'])
+    assert.deepEqual(
+      [dataset!.latest.content, model!.latest.content, agent!.latest.content],
+      [s.dataset.content, s.model.content, s.agent.content],
+    )
+    assert.deepEqual(
+      [dataset!.latest.metadata, model!.latest.metadata, agent!.latest.metadata],
+      [s.dataset.metadata, s.model.metadata, s.agent.metadata],
+    )
+    assert.deepEqual([dataset!.owner, model!.owner, agent!.owner], [accounts[1]!.address, accounts[2]!.address, accounts[3]!.address])
+    assert.deepEqual(model!.parents.map((p) => [p.parentId, p.relation, p.licenseId]), [[s.dataset.assetId, 'TRAINED_ON', s.model.datasetLicenseId]])
+    assert.deepEqual(agent!.parents.map((p) => [p.parentId, p.relation, p.licenseId]), [[s.model.assetId, 'USES_MODEL', s.agent.modelLicenseId]])
+    // Royalties flow up: the agent forwards 5% to the model, the model 10% to the dataset.
+    assert.equal(agent!.royaltyBps, 500)
+    assert.equal(model!.royaltyBps, 1_000)
+    for (const [asset, termsId] of [
+      [s.agent, s.agent.payPerUseTermsId],
+      [s.model, s.model.payPerUseTermsId],
+    ] as const) {
+      const t = await getTerms(ctx, termsId)
+      assert.deepEqual([t.assetId, t.template, t.paymentToken, t.price, t.active], [asset.assetId, 'PAY_PER_USE', d.deployments.contracts.USDT, 1_000n, true])
+    }
+    assert.equal(s.token, d.deployments.contracts.USDT)
+
+    // The served model answers from the stored bytes: a 181 mm-flipper, 3.75 kg penguin is an Adelie.
+    const classifier = await OnnxClassifier.create(await store.get(s.model.content), modelManifest)
+    try {
+      const [p] = await classifier.predict([[39.1, 18.7, 181, 3750]])
+      assert.equal(p!.label, 'Adelie')
+    } finally {
+      await classifier.release()
+    }
+    await d.stop()
+  })
+
+  it('is idempotent and restores a wiped content store without sending transactions', async () => {
+    rmSync(contentDir, { recursive: true, force: true })
+    const d = await start(dataDir, { seed: true })
+    const s = d.seed!.payPerUse!
+    assert.equal(s.created, false)
+    assert.equal(await d.publicClient.readContract({ address: d.deployments.contracts.AssetRegistry, abi: loadArtifact('AssetRegistry').abi, functionName: 'assetCount' }), 6n)
+    const store = new ContentStore(contentDir)
+    for (const cid of [s.dataset.content, s.dataset.metadata, s.model.content, s.model.metadata, s.agent.content, s.agent.metadata]) await store.verify(cid)
+    const block = await d.publicClient.getBlockNumber()
+    const again = await seedPayPerUse({ rpcUrl: d.rpcUrl, deployments: d.deployments, accounts, contentDir })
+    assert.equal(again.created, false)
+    assert.deepEqual(
+      [again.dataset.assetId, again.model.assetId, again.agent.assetId, again.agent.payPerUseTermsId, again.model.payPerUseTermsId],
+      [s.dataset.assetId, s.model.assetId, s.agent.assetId, s.agent.payPerUseTermsId, s.model.payPerUseTermsId],
+    )
+    assert.equal(await d.publicClient.getBlockNumber(), block)
+    await d.stop()
+  })
+
+  it('resumes after a partial run: only the missing assets and terms are sent', async () => {
+    const d = await start(path.join(tmp, 'ppu-partial', 'devnet'))
+    const partialDir = path.join(tmp, 'ppu-partial', 'content')
+    // A run that stopped after the dataset: register it by hand the way the seed does.
+    const store = new ContentStore(partialDir)
+    const datasetCid = await store.put(penguinsDatasetBytes())
+    const wallet = walletClientFor(d.rpcUrl, accounts[1]!.privateKey)
+    const { assetId: datasetId } = await registerAsset(
+      { publicClient: d.publicClient, walletClient: wallet, deployments: d.deployments },
+      { kind: 'DATASET', content: datasetCid, metadata: { name: 'Palmer penguins' } },
+    )
+    const s = await seedPayPerUse({ rpcUrl: d.rpcUrl, deployments: d.deployments, accounts, contentDir: partialDir, agentUnitPrice: 2_500n })
+    assert.equal(s.created, true)
+    assert.equal(s.dataset.assetId, datasetId)
+    // The dataset found on-chain is reported as registered (its own metadata), not as the seed would have.
+    assert.equal(s.dataset.metadata, (await getAsset({ publicClient: d.publicClient, deployments: d.deployments }, datasetId)).latest.metadata)
+    assert.equal(s.model.assetId, datasetId + 1n)
+    assert.equal(s.agent.assetId, datasetId + 2n)
+    assert.equal(s.agent.unitPrice, 2_500n)
+    assert.equal((await getTerms({ publicClient: d.publicClient, deployments: d.deployments }, s.agent.payPerUseTermsId)).price, 2_500n)
+    assert.equal(s.agent.manifest.price.unitPrice, '2500')
+    await d.stop()
   })
 })
 
@@ -360,18 +498,23 @@ describe('deployProtocol on another chain', () => {
     assert.equal(r.deployments.chainId, 777)
     assert.equal(r.deployments.contracts.USDT, getAddress(stablecoin))
     assert.equal(r.deployments.deployer, accounts[1]!.address)
-    // SAHARA, 4 implementations, 4 proxies, 3 vault settings, 4 ownership transfers: no DevStablecoin.
-    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 16)
+    // SAHARA, 7 implementations, 7 proxies, 5 vault settings, 7 ownership transfers: no DevStablecoin.
+    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 27)
     for (const m of MODULES) {
       const abi = loadArtifact(m).abi
       assert.equal(await publicClient.readContract({ address: r.deployments.contracts[m], abi, functionName: 'pendingOwner' }), admin)
     }
     const vaultAbi = loadArtifact('RevenueVault').abi
     assert.equal(await publicClient.readContract({ address: r.deployments.contracts.RevenueVault, abi: vaultAbi, functionName: 'protocolFeeBps' }), 100)
+    // Production defaults outside the devnet: 7-day unbonding, 1-day challenge window.
+    const nodesAbi = loadArtifact('NodeRegistry').abi
+    assert.equal(await publicClient.readContract({ address: r.deployments.contracts.NodeRegistry, abi: nodesAbi, functionName: 'unbondingDelay' }), 604800n)
+    const channelsAbi = loadArtifact('PaymentChannels').abi
+    assert.equal(await publicClient.readContract({ address: r.deployments.contracts.PaymentChannels, abi: channelsAbi, functionName: 'challengeWindow' }), 86400n)
     const again = await deployProtocol({ walletClient, publicClient, deploymentsDir: dir })
     assert.equal(again.reused, true)
     assert.deepEqual(again.deployments, r.deployments)
-    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 16)
+    assert.equal(await publicClient.getTransactionCount({ address: accounts[1]!.address }), 27)
   })
 
   it('refuses to deploy the open-faucet DevStablecoin as USDT on a non-dev chain unless explicitly allowed', async () => {
@@ -436,5 +579,11 @@ function initArgs(m: (typeof MODULES)[number], who: Address): unknown[] {
       return [who, who, who]
     case 'RevenueVault':
       return [who, who, who, who, 250]
+    case 'NodeRegistry':
+      return [who, who, who, 1n, 1n, 1]
+    case 'PaymentChannels':
+      return [who, who, who, 1n]
+    case 'ExactPayments':
+      return [who, who, who]
   }
 }

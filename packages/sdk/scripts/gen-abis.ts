@@ -20,6 +20,9 @@ const contracts: Record<string, string> = {
   licenseRegistryAbi: 'LicenseRegistry',
   contributionSharesAbi: 'ContributionShares',
   revenueVaultAbi: 'RevenueVault',
+  nodeRegistryAbi: 'NodeRegistry',
+  paymentChannelsAbi: 'PaymentChannels',
+  exactPaymentsAbi: 'ExactPayments',
   saharaTokenAbi: 'SaharaToken',
   devStablecoinAbi: 'DevStablecoin',
 }

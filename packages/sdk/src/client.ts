@@ -41,6 +41,10 @@ export function createSaharaClient(config: SaharaClientConfig) {
     listTerms: r(actions.listTerms),
     getBalances: r(actions.getBalances),
     computeFlushPath: r(actions.computeFlushPath),
+    getNode: r(actions.getNode),
+    getNodeService: r(actions.getNodeService),
+    getChannel: r(actions.getChannel),
+    getLaneSettled: r(actions.getLaneSettled),
     // writes
     registerAsset: w('registerAsset', actions.registerAsset),
     registerAssets: w('registerAssets', actions.registerAssets),
@@ -54,6 +58,15 @@ export function createSaharaClient(config: SaharaClientConfig) {
     mintShares: w('mintShares', actions.mintShares),
     setContributorSplit: w('setContributorSplit', actions.setContributorSplit),
     faucet: w('faucet', actions.faucet),
+    registerNode: w('registerNode', actions.registerNode),
+    serveAsset: w('serveAsset', actions.serveAsset),
+    stopServing: w('stopServing', actions.stopServing),
+    requestNodeExit: w('requestNodeExit', actions.requestNodeExit),
+    withdrawNodeStake: w('withdrawNodeStake', actions.withdrawNodeStake),
+    openChannel: w('openChannel', actions.openChannel),
+    topUpChannel: w('topUpChannel', actions.topUpChannel),
+    requestCloseChannel: w('requestCloseChannel', actions.requestCloseChannel),
+    withdrawChannel: w('withdrawChannel', actions.withdrawChannel),
   }
 }
 

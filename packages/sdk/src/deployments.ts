@@ -4,11 +4,26 @@ import { getAddress, isAddress, type Address } from 'viem'
 import { DeploymentsError } from './errors'
 
 /** Upgradeable modules, each an ERC-1967 proxy in `contracts` with its logic in `implementations`. */
-export const MODULE_NAMES = ['AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault'] as const
+export const MODULE_NAMES = [
+  'AssetRegistry',
+  'LicenseRegistry',
+  'ContributionShares',
+  'RevenueVault',
+  'NodeRegistry',
+  'PaymentChannels',
+  'ExactPayments',
+] as const
 export type ModuleName = (typeof MODULE_NAMES)[number]
 
 export const CONTRACT_NAMES = ['SaharaToken', 'USDT', ...MODULE_NAMES] as const
 export type ContractName = (typeof CONTRACT_NAMES)[number]
+
+/**
+ * Pay-per-use contracts. Optional in a deployments file so deployments made before they existed
+ * still load; the payment actions throw DeploymentsError when the one they need is missing.
+ */
+export const EXECUTION_CONTRACT_NAMES = ['NodeRegistry', 'PaymentChannels', 'ExactPayments'] as const
+export type ExecutionContractName = (typeof EXECUTION_CONTRACT_NAMES)[number]
 
 /** `<dir>/<chainId>.json` as written by the devnet deployer. */
 export type Deployments = {
@@ -19,7 +34,7 @@ export type Deployments = {
   treasury: Address
   /** First block of the deployment: indexers start scanning events here. */
   startBlock: bigint
-  contracts: Record<ContractName, Address>
+  contracts: Record<ContractName, Address> & Partial<Record<ExecutionContractName, Address>>
   implementations: Record<string, Address>
 }
 
@@ -67,8 +82,12 @@ export function parseDeployments(json: unknown, source = 'deployments'): Deploym
   if (o.rpcUrl !== undefined && typeof o.rpcUrl !== 'string') fail('rpcUrl must be a string')
   const c = o.contracts
   if (!c || typeof c !== 'object') fail('contracts is missing')
-  const contracts = {} as Record<ContractName, Address>
+  const contracts = {} as Deployments['contracts']
   for (const name of CONTRACT_NAMES) contracts[name] = addr((c as Record<string, unknown>)[name], `contracts.${name}`)
+  for (const name of EXECUTION_CONTRACT_NAMES) {
+    const value = (c as Record<string, unknown>)[name]
+    if (value !== undefined) contracts[name] = addr(value, `contracts.${name}`)
+  }
   const implementations: Record<string, Address> = {}
   if (o.implementations !== undefined) {
     if (!o.implementations || typeof o.implementations !== 'object') fail('implementations must be an object')
@@ -84,6 +103,17 @@ export function parseDeployments(json: unknown, source = 'deployments'): Deploym
     contracts,
     implementations,
   }
+}
+
+/** The address of a pay-per-use contract, or a DeploymentsError naming what to do. */
+export function executionContract(d: Deployments, name: ExecutionContractName): Address {
+  const a = d.contracts[name]
+  if (!a) {
+    throw new DeploymentsError(
+      `The deployments for chain ${d.chainId} have no ${name}; redeploy the devnet with the pay-per-use contracts.`,
+    )
+  }
+  return a
 }
 
 /** Reads and validates one deployments file. */

@@ -17,7 +17,10 @@ import {
   assetRegistryAbi,
   contributionSharesAbi,
   devStablecoinAbi,
+  exactPaymentsAbi,
   licenseRegistryAbi,
+  nodeRegistryAbi,
+  paymentChannelsAbi,
   revenueVaultAbi,
   saharaTokenAbi,
 } from './abis/generated'
@@ -150,6 +153,9 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(licenseRegistryAbi as Abi),
   ...errorsOf(contributionSharesAbi as Abi),
   ...errorsOf(revenueVaultAbi as Abi),
+  ...errorsOf(nodeRegistryAbi as Abi),
+  ...errorsOf(paymentChannelsAbi as Abi),
+  ...errorsOf(exactPaymentsAbi as Abi),
   ...errorsOf(saharaTokenAbi as Abi),
   ...errorsOf(devStablecoinAbi as Abi),
   ...openZeppelinErrors,
@@ -247,6 +253,8 @@ const formatters: Record<string, Formatter> = {
   NoRoyaltyParents: ([id]) => `Asset #${id} has pending royalties but no parent with a royalty to forward them to.`,
   UnaccountedBalanceTooLow: ([token, needed, available], ctx) =>
     `The vault holds only ${amount(available, ctx, token)} of unaccounted ${tokenName(token, ctx)}, ${amount(needed, ctx, token)} needed.`,
+  // HashChain
+  ChainTooLong: ([units, max]) => `A hash chain of ${units} steps is longer than the maximum of ${max}.`,
   // Tokens
   FaucetLimitExceeded: ([requested, max], ctx) => `The faucet gives at most ${amount(max, ctx)} per call; ${amount(requested, ctx)} was requested.`,
   ZeroRecipient: () => 'The recipient is the zero address.',
@@ -257,6 +265,38 @@ const formatters: Record<string, Formatter> = {
   CallerNotPayee: ([caller, payee]) => `${caller} is not the payee ${payee} of this authorization.`,
   // ProtocolModule (every upgradeable module)
   RenounceOwnershipDisabled: () => 'Ownership of a protocol module cannot be renounced; transfer it instead.',
+  // NodeRegistry
+  UnknownNode: ([id]) => `Node #${id} does not exist.`,
+  NotNodeOperator: ([id, caller]) => `${caller} is not the operator of node #${id}.`,
+  NodeNotActive: ([id]) => `Node #${id} is not active (it does not exist, is exiting or has exited).`,
+  NodeNotExiting: ([id]) => `Node #${id} is not exiting; request the exit first.`,
+  StakeLocked: ([id, unlockAt]) => `The stake of node #${id} is locked until ${new Date(Number(unlockAt) * 1000).toISOString()}.`,
+  StakeTooLow: ([stake, min], ctx) => `A stake of ${amount(stake, ctx)} is below the minimum of ${amount(min, ctx)}.`,
+  InvalidEndpoint: ([length]) => `The endpoint must be a non-empty URL of bounded length (got ${length} bytes).`,
+  NodeFeeTooHigh: ([fee, max]) => `A node fee of ${pct(fee)} is above the maximum of ${pct(max)}.`,
+  SettingOutOfRange: ([value, max]) => `The value ${value} is above the maximum ${max}.`,
+  // PaymentChannels
+  UnknownChannel: ([id]) => `Channel #${id} does not exist.`,
+  NotPayer: ([id, caller]) => `${caller} is not the payer of channel #${id}.`,
+  NotNodeAuthority: ([id, caller]) => `${caller} is neither the operator nor the signer of node #${id}.`,
+  ChannelNotOpen: ([id]) => `Channel #${id} is not open.`,
+  ChannelAlreadyClosed: ([id]) => `Channel #${id} is already closed.`,
+  ChallengeWindowNotOver: ([id, closesAt]) =>
+    BigInt(closesAt) === 0n
+      ? `Channel #${id} is still open; request the close first.`
+      : `The challenge window of channel #${id} ends at ${new Date(Number(closesAt) * 1000).toISOString()}; withdraw after that.`,
+  ChannelNodeMismatch: ([id, nodeId]) => `Channel #${id} does not belong to node #${nodeId}.`,
+  ChannelTokenMismatch: ([id, token], ctx) => `Channel #${id} is not in token ${tokenName(token, ctx)}.`,
+  InvalidVoucherSignature: ([id]) => `A voucher of channel #${id} is not signed by the channel's signer.`,
+  InvalidPreimage: ([id, units]) => `A preimage for channel #${id} does not hash to the voucher anchor in ${units} steps.`,
+  UnitsAboveMax: ([units, max]) => `${units} units exceed the voucher's maximum of ${max}.`,
+  EmptySettlement: () => 'A settlement needs at least one entry or a receipts root.',
+  ReceiptsRootAlreadyRecorded: ([root]) => `The receipts root ${root} was already recorded.`,
+  ValueTooLarge: ([value]) => `The value ${value} is too large.`,
+  // ExactPayments
+  AssetNotServed: ([nodeId, assetId]) => `Node #${nodeId} does not serve asset #${assetId}.`,
+  AlreadyAttributed: ([, from, nonce]) => `The authorization ${nonce} of ${from} was already attributed.`,
+  InvalidAuthorization: ([, from, nonce]) => `The authorization ${nonce} of ${from} is invalid.`,
   // OpenZeppelin
   OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin.`,
   OwnableInvalidOwner: ([owner]) => `${owner} cannot be the owner.`,

@@ -14,7 +14,10 @@ import {
   assetRegistryAbi,
   contributionSharesAbi,
   devStablecoinAbi,
+  exactPaymentsAbi,
   licenseRegistryAbi,
+  nodeRegistryAbi,
+  paymentChannelsAbi,
   parseAmount,
   revenueVaultAbi,
   saharaTokenAbi,
@@ -55,7 +58,17 @@ describe('decodeContractError', () => {
     const sample = (type: string): unknown =>
       type === 'address' ? '0x0000000000000000000000000000000000000001' : type === 'string' ? 'why' : type === 'bool' ? true : type.startsWith('bytes') ? `0x${'11'.repeat(32)}` : 1n
     let checked = 0
-    for (const abi of [assetRegistryAbi, licenseRegistryAbi, contributionSharesAbi, revenueVaultAbi, saharaTokenAbi, devStablecoinAbi]) {
+    for (const abi of [
+      assetRegistryAbi,
+      licenseRegistryAbi,
+      contributionSharesAbi,
+      revenueVaultAbi,
+      nodeRegistryAbi,
+      paymentChannelsAbi,
+      exactPaymentsAbi,
+      saharaTokenAbi,
+      devStablecoinAbi,
+    ]) {
       for (const item of abi as readonly { type: string; name?: string; inputs?: readonly { type: string }[] }[]) {
         if (item.type !== 'error') continue
         const args = (item.inputs ?? []).map((i) => sample(i.type))
@@ -103,7 +116,17 @@ describe('deployments', () => {
     admin: a(2),
     treasury: a(3),
     startBlock: 5,
-    contracts: { SaharaToken: a(10), USDT: a(11), AssetRegistry: a(12), LicenseRegistry: a(13), ContributionShares: a(14), RevenueVault: a(15) },
+    contracts: {
+      SaharaToken: a(10),
+      USDT: a(11),
+      AssetRegistry: a(12),
+      LicenseRegistry: a(13),
+      ContributionShares: a(14),
+      RevenueVault: a(15),
+      NodeRegistry: a(16),
+      PaymentChannels: a(17),
+      ExactPayments: a(18),
+    },
     implementations: { AssetRegistry: a(20) },
   }
 

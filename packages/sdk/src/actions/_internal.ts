@@ -88,6 +88,9 @@ export function baseErrorContext(deployments: Deployments, extra: ErrorContext =
       [c.LicenseRegistry.toLowerCase()]: 'LicenseRegistry',
       [c.AssetRegistry.toLowerCase()]: 'AssetRegistry',
       [c.ContributionShares.toLowerCase()]: 'ContributionShares',
+      ...(c.NodeRegistry ? { [c.NodeRegistry.toLowerCase()]: 'NodeRegistry' } : {}),
+      ...(c.PaymentChannels ? { [c.PaymentChannels.toLowerCase()]: 'PaymentChannels' } : {}),
+      ...(c.ExactPayments ? { [c.ExactPayments.toLowerCase()]: 'ExactPayments' } : {}),
     },
     ...extra,
   }

@@ -1,0 +1,34 @@
+// The pay-per-use benchmark: settlement gas on a fresh anvil (bench/payments-gas.ts) and paid vs
+// unpaid throughput of a real node process (bench/payments-throughput.ts). Writes
+// bench/results/payments.json.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { deployProtocol, devAccounts, localChain, publicClientFor, startAnvil, walletClientFor } from '@sahara/devnet'
+import { runPaymentsGasBench } from './payments-gas.ts'
+import { printTable } from './table.ts'
+
+export async function runPaymentsBench(o: { quick: boolean; here: string }): Promise<void> {
+  const started = Date.now()
+  const log = (m: string) => console.error(`  [payments ${((Date.now() - started) / 1000).toFixed(1)} s] ${m}`)
+  const anvil = await startAnvil({ blockGasLimit: 'disabled' })
+  const result: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version } }
+  try {
+    const chain = localChain(31337, anvil.rpcUrl)
+    const publicClient = publicClientFor(anvil.rpcUrl, chain)
+    const accounts = devAccounts(10)
+    const { deployments } = await deployProtocol({
+      walletClient: walletClientFor(anvil.rpcUrl, accounts[0]!.privateKey, chain),
+      publicClient,
+      treasury: accounts[9]!.address,
+    })
+    const gas = await runPaymentsGasBench({ rpcUrl: anvil.rpcUrl, publicClient, chain, deployments, accounts, log })
+    printTable(gas)
+    result.gas = gas
+  } finally {
+    await anvil.stop()
+  }
+  const file = path.join(o.here, 'results', o.quick ? 'payments.quick.json' : 'payments.json')
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}

@@ -1,0 +1,8 @@
+export * from './errors'
+export { sha256, sha256Hex, MAX_UINT256, ZERO_BYTES32 } from './bytes'
+export * from './hashChain'
+export * from './voucher'
+export * from './ticket'
+export * from './receipt'
+export * from './requirements'
+export * from './paidClient'

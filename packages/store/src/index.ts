@@ -1,0 +1,2 @@
+export { ContentStore } from './store'
+export { ContentStoreError, ContentNotFoundError, ContentMismatchError, InvalidCidError } from './errors'
