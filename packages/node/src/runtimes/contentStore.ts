@@ -1,24 +1,16 @@
-import { computeCid } from '@sahara/sdk'
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { ArtifactMismatchError } from '../errors.ts'
+import { ContentStore } from '@sahara/store'
 
-/**
- * Minimal ContentStore (spec "Artifacts"): files under <dir>/<cid>, and get() refuses bytes whose
- * recomputed CID differs. Replace with packages/store once it lands.
- */
+/** What the node needs from a content store: get(cid) that verifies the bytes against the CID. */
 export interface ContentStoreLike {
   get(cid: string): Promise<Uint8Array>
 }
 
+/**
+ * The local content store (packages/store): files under <dir>/<cid>; `get` recomputes the CID and
+ * throws ContentMismatchError when the bytes differ, so the node never serves an artifact that is
+ * not the one the chain names.
+ */
 export function localContentStore(dir: string): ContentStoreLike {
-  return {
-    async get(cid) {
-      if (!/^[a-z0-9]+$/.test(cid)) throw new ArtifactMismatchError(`Not a CIDv1 base32 string: ${cid}`)
-      const bytes = await readFile(join(dir, cid))
-      const actual = (await computeCid(bytes)).cid
-      if (actual !== cid) throw new ArtifactMismatchError(`Content ${cid} in the store hashes to ${actual}: refusing to serve it.`)
-      return bytes
-    },
-  }
+  const store = new ContentStore(dir)
+  return { get: (cid) => store.get(cid) }
 }
