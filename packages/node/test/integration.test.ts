@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { startDevnet, type Devnet } from '@sahara/devnet'
-import { devStablecoinAbi, nodeRegistryAbi, paymentChannelsAbi, saharaTokenAbi } from '@sahara/sdk'
+import { createPaidClient, devStablecoinAbi, nodeRegistryAbi, paymentChannelsAbi, saharaTokenAbi } from '@sahara/sdk'
 import { createWalletClient, defineChain, erc20Abi, http, parseEventLogs, zeroAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { parseConfig } from '../src/config.ts'
+import { parseConfig, type NodeConfig } from '../src/config.ts'
 import { startNode, type RunningNode } from '../src/node.ts'
 import { LaneClient, decodeReceiptHeader, post } from './helpers.ts'
 
@@ -31,6 +31,8 @@ describe('integration: anvil devnet', () => {
   let usdt: Address
   let operator: Address
   let payerKey: Hex
+  let config: NodeConfig
+  let wallet: (key: Hex) => any
   const bal = (a: Address) => devnet.publicClient.readContract({ address: usdt, abi: erc20Abi, functionName: 'balanceOf', args: [a] })
 
   before(async () => {
@@ -38,7 +40,7 @@ describe('integration: anvil devnet', () => {
     devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
     const d = devnet.deployments.contracts as Record<string, Address>
     const chain = defineChain({ id: devnet.chainId, name: 'devnet', nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [devnet.rpcUrl] } } })
-    const wallet = (key: Hex) => createWalletClient({ chain, account: privateKeyToAccount(key), transport: http(devnet.rpcUrl) })
+    wallet = (key: Hex) => createWalletClient({ chain, account: privateKeyToAccount(key), transport: http(devnet.rpcUrl) })
     const send = async (key: Hex, address: Address, abi: readonly unknown[], functionName: string, args: unknown[]) => {
       const hash = await wallet(key).writeContract({ address, abi: abi as never, functionName: functionName as never, args: args as never })
       const r = await devnet.publicClient.waitForTransactionReceipt({ hash })
@@ -64,7 +66,7 @@ describe('integration: anvil devnet', () => {
     await send(payer.privateKey, usdt, erc20Abi, 'approve', [d.PaymentChannels!, DEPOSIT])
     const open = await send(payer.privateKey, d.PaymentChannels!, paymentChannelsAbi, 'open', [nodeId, usdt, DEPOSIT, zeroAddress])
     channelId = parseEventLogs({ abi: paymentChannelsAbi, logs: open.logs, eventName: 'ChannelOpened' })[0]!.args.channelId
-    const config = parseConfig({
+    config = parseConfig({
       dataDir: join(dir, 'node'),
       port: 0,
       rpcUrl: devnet.rpcUrl,
@@ -119,5 +121,27 @@ describe('integration: anvil devnet', () => {
     const fee2 = (3n * unitPrice * BigInt(FEE_BPS)) / 10_000n
     assert.equal((await bal(operator)) - op0, fee1 + fee2)
     assert.equal((await bal(vault)) - vault0, total - fee1 - fee2)
+  })
+
+  it('the SDK paid client (createPaidClient) pays this node: 402 -> channel -> vouchers/tickets -> verified receipts', async () => {
+    node = await startNode(config, { manualSettlement: true })
+    const payer = devnet.accounts[5]!
+    const faucet = await wallet(payer.privateKey).writeContract({ address: usdt, abi: devStablecoinAbi, functionName: 'faucet', args: [payer.address, 100_000n], chain: undefined, account: privateKeyToAccount(payer.privateKey) } as never)
+    await devnet.publicClient.waitForTransactionReceipt({ hash: faucet })
+    const paid = createPaidClient({
+      publicClient: devnet.publicClient,
+      walletClient: wallet(payer.privateKey) as never,
+      deployments: devnet.deployments,
+      maxPricePerCall: unitPrice,
+      channel: { deposit: 50_000n, lanes: 2, chainLength: 4 },
+    })
+    const chat = { model: `sahara:${agentId}`, messages: [{ role: 'user', content: '[39.1, 18.7, 181, 3750]' }] }
+    for (let i = 0; i < 6; i++) {
+      const r = await paid.fetch(`${node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chat) })
+      assert.equal(r.status, 200, await r.clone().text())
+      assert.equal(typeof JSON.parse(((await r.json()) as any).choices[0].message.content).label, 'string')
+    }
+    await paid.waitForReceipts()
+    assert.equal(paid.receipts().length, 6)
   })
 })
