@@ -12,6 +12,7 @@ import { Agent, request } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import type { Address, Hex } from 'viem'
 import { ASSET, LaneClient } from './helpers.ts'
 
 export type LoadResult = { mode: string; connections: number; seconds: number; calls: number; rps: number; errors: number; p50ms: number; p90ms: number; p99ms: number; statuses: Record<number, number> }
@@ -155,13 +156,30 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
 }
 
-/** Headers for paid calls on lane `conn` of channel `channelId` (1024-unit chains, renewed). */
-export function paidHeaders(channelId: bigint, assetId: bigint, chainLength = 1024) {
+export type PaidHeadersOptions = {
+  /** Hash chain length per voucher (default 1024). */
+  chainLength?: number
+  /** Channel signer key (default: the test payer of helpers.ts). */
+  key?: Hex
+  /** EIP-712 domain of PaymentChannels (default: the FakeChain constants of helpers.ts). */
+  domain?: { chainId: number; verifyingContract: Address }
+  unitPrice?: bigint
+  /** First lane index (lanes are laneBase + connection index). */
+  laneBase?: number
+}
+
+/**
+ * Headers for paid calls on lane `laneBase + conn` of channel `channelId`: each connection owns a
+ * lane, its first call carries the voucher, a new voucher (cumulative = lane total) every chain.
+ */
+export function paidHeaders(channelId: bigint, assetId: bigint, o: PaidHeadersOptions = {}) {
+  const chainLength = o.chainLength ?? 1024
+  const sign = { ...(o.key ? { key: o.key } : {}), ...(o.domain ? { domain: o.domain } : {}), ...(o.unitPrice !== undefined ? { unitPrice: o.unitPrice } : {}) }
   return async (conn: number) => {
-    const c = new LaneClient(channelId, assetId, BigInt(conn), chainLength)
-    await c.newChain(0n)
+    const c = new LaneClient(channelId, assetId, BigInt((o.laneBase ?? 0) + conn), chainLength)
+    await c.newChain(0n, sign)
     return async () => {
-      if (c.index >= chainLength) await c.newChain(c.total())
+      if (c.index >= chainLength) await c.newChain(c.total(), sign)
       return c.next()
     }
   }
