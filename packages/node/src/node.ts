@@ -32,6 +32,8 @@ export type RunningNode = {
   port: number
   /** Forces a settlement round now. */
   settle(): Promise<void>
+  /** Re-reads channels with unsettled lanes; settles now when a tail is due. True if it settled. */
+  sweep(): Promise<boolean>
   /** Stops accepting calls, settles (with chain tails), closes the store. */
   close(options?: { settle?: boolean }): Promise<void>
   /** Internals for tests and benchmarks. */
@@ -117,10 +119,12 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     url: `http://${config.host}:${port}`,
     port,
     settle: () => settler.settleNow(),
+    sweep: () => settler.sweep(),
     internals: { store, processor, committer, metrics, channels },
     async close(o = {}) {
       if (closed) return
       closed = true
+      if (o.settle === false) await settler.stop()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeIdleConnections()

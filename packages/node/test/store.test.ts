@@ -130,3 +130,23 @@ describe('store: lane log replay', () => {
     tmp.cleanup()
   })
 })
+
+describe('settlement sweep', () => {
+  it('an idle lane whose channel starts closing gets its chain tail settled', async () => {
+    const tmp = tempDir()
+    const chain = new FakeChain()
+    chain.openChannel(1n)
+    const c = new LaneClient(1n, ASSET, 0n, 8)
+    await c.newChain(0n)
+    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    for (let i = 0; i < 3; i++) assert.equal((await post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())).status, 200)
+    assert.equal(await node.sweep(), false, 'open channel, fresh voucher: nothing due')
+    const ch = chain.channels.get(1n)!
+    ch.status = 1
+    ch.closesAt = chain.clock + 1800n
+    assert.equal(await node.sweep(), true)
+    assert.equal(await chain.laneSettled(1n, ASSET, 0n), 3n * UNIT_PRICE)
+    await node.close({ settle: false })
+    tmp.cleanup()
+  })
+})

@@ -8,7 +8,8 @@ import type { PaymentProcessor } from '../payments/processor.ts'
 import type { SettlementPolicy } from '../config.ts'
 import type { Store, SettlementRow } from '../store/db.ts'
 import type { Logger } from '../util/log.ts'
-import { planBatches, type PlannedEntry } from './plan.ts'
+import { needsTail, planBatches, type PlannedEntry } from './plan.ts'
+import { laneTotal } from '../payments/verify.ts'
 import type { Address } from 'viem'
 
 type StoredEntry = { laneKey: string; amount: string; units: string }
@@ -39,7 +40,33 @@ export class Settler {
     },
   ) {}
 
-  start(): void {
+  private sweepTimer?: NodeJS.Timeout
+
+  /**
+   * Idle lanes get no calls, so nothing refreshes their channels: every `sweepMs` the channels of
+   * lanes with unsettled value are re-read, and a round runs when one of them needs its chain tail
+   * settled (channel closing, voucher expiring) before the amount becomes unclaimable.
+   */
+  async sweep(): Promise<boolean> {
+    const { processor, channels, chain } = this.o
+    const ids = new Set<bigint>()
+    for (const l of processor.lanes.values()) if (laneTotal(l) > l.settled) ids.add(l.channelId)
+    await Promise.all([...ids].map((id) => channels.refresh(id).catch(() => undefined)))
+    const now = chain.now()
+    const window = BigInt(this.o.policy.tailWindowSec)
+    for (const l of processor.lanes.values()) {
+      if (laneTotal(l) <= l.settled) continue
+      if (needsTail(l, channels.peek(l.channelId)?.info, now, window, false)) {
+        await this.settleNow()
+        return true
+      }
+    }
+    return false
+  }
+
+  start(sweepMs = 60_000): void {
+    this.sweepTimer = setInterval(() => void this.sweep().catch((e: unknown) => this.o.log.error('settlement_sweep_failed', { error: (e as Error).message })), sweepMs)
+    this.sweepTimer.unref()
     this.timer = setInterval(() => {
       const s = this.o.committer.stats
       const due = s.unsettledReceipts >= this.o.policy.maxReceipts || (s.unsettledReceipts > 0 && Date.now() - s.oldestUnsettledAt >= this.o.policy.maxAgeMs)
@@ -151,9 +178,17 @@ export class Settler {
     }
   }
 
+  /** Stops the timers without settling. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    if (this.sweepTimer) clearInterval(this.sweepTimer)
+    if (this.running) await this.running.catch(() => undefined)
+  }
+
   /** Final settlement on shutdown: includes every lane's chain tail. */
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
+    if (this.sweepTimer) clearInterval(this.sweepTimer)
     if (this.running) await this.running.catch(() => undefined)
     this.shuttingDown = true
     await this.settleNow().catch((e: unknown) => this.o.log.error('settlement_failed', { error: (e as Error).message }))
