@@ -1,0 +1,44 @@
+import type { Address, Hash, Hex } from 'viem'
+import type { ChannelInfo, SignedVoucher } from '../payments/types.ts'
+
+export type SettleEntry = { voucher: SignedVoucher; units: bigint; preimage: Hex }
+
+export type SettleCall = { nodeId: bigint; token: Address; entries: SettleEntry[]; receiptsRoot: Hex; receiptCount: bigint }
+
+export type PayExactCall = {
+  nodeId: bigint
+  assetId: bigint
+  token: Address
+  from: Address
+  value: bigint
+  validAfter: bigint
+  validBefore: bigint
+  nonce: Hex
+  signature: Hex
+}
+
+/** A signed transaction, persisted before it is broadcast so a restart can re-send or reconcile it. */
+export type SignedTx = { hash: Hash; raw: Hex }
+
+export type TxStatus = 'success' | 'reverted' | 'unknown'
+
+/** Everything the node needs from the chain; the viem implementation lives in viemChain.ts. */
+export interface ChainAdapter {
+  readonly chainId: number
+  readonly paymentChannels: Address
+  readonly exactPayments: Address
+  getChannel(channelId: bigint): Promise<ChannelInfo>
+  laneSettled(channelId: bigint, assetId: bigint, lane: bigint): Promise<bigint>
+  /** Whether a receipts root was recorded by a settle (count > 0 or timestamp > 0). */
+  receiptsRecorded(root: Hex): Promise<boolean>
+  /** Latest on-chain version of an asset and its content CID. */
+  assetVersion(assetId: bigint): Promise<{ version: number; contentCid: string; metadataCid: string }>
+  signSettle(call: SettleCall): Promise<SignedTx>
+  signPayExact(call: PayExactCall): Promise<SignedTx>
+  sendRaw(tx: SignedTx): Promise<void>
+  /** Waits up to `timeoutMs` for the receipt. */
+  waitTx(hash: Hash, timeoutMs: number): Promise<TxStatus>
+  gasUsed(hash: Hash): Promise<bigint | undefined>
+  /** Chain time in seconds (latest block timestamp, cached briefly). */
+  now(): bigint
+}

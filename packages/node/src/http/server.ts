@@ -1,0 +1,328 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { ServedAsset } from '../assets.ts'
+import type { ChainAdapter } from '../chain/adapter.ts'
+import type { NodeConfig } from '../config.ts'
+import { BodyTooLargeError, MalformedError, NodeHttpError, NotFoundError, PaymentRequiredError, UnavailableError } from '../errors.ts'
+import type { GroupCommitter } from '../payments/groups.ts'
+import { parseTicket } from '../payments/headers.ts'
+import { sha256 } from '../payments/merkle.ts'
+import type { PaymentProcessor } from '../payments/processor.ts'
+import { encodeReceipt, receiptLeaf, type ReceiptFields } from '../payments/receipt.ts'
+import { decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type RequirementInput } from '../payments/x402.ts'
+import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
+import type { Store } from '../store/db.ts'
+import type { Logger } from '../util/log.ts'
+import type { Metrics } from './metrics.ts'
+
+export type HttpContext = {
+  config: NodeConfig
+  log: Logger
+  metrics: Metrics
+  store: Store
+  chain?: ChainAdapter
+  processor: PaymentProcessor
+  committer: GroupCommitter
+  assets: ServedAsset[]
+  health: () => Record<string, unknown>
+  extraGauges: () => Record<string, number>
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  const buf = Buffer.from(JSON.stringify(body))
+  res.writeHead(status, headers ? { ...JSON_HEADERS, ...headers, 'content-length': buf.length } : { ...JSON_HEADERS, 'content-length': buf.length })
+  res.end(buf)
+}
+
+/** Reads the body up to `limit` bytes; rejects with 413 as soon as it is exceeded. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const len = req.headers['content-length']
+  if (len !== undefined && Number(len) > limit) return Promise.reject(new BodyTooLargeError(limit))
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > limit) {
+        req.removeAllListeners('data')
+        req.resume()
+        reject(new BodyTooLargeError(limit))
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
+    req.on('error', reject)
+  })
+}
+
+function parseJson(buf: Buffer): unknown {
+  if (buf.length === 0) return {}
+  try {
+    return JSON.parse(buf.toString('utf8'))
+  } catch {
+    throw new MalformedError('malformed_json', 'The request body is not valid JSON.')
+  }
+}
+
+type Kind = 'chat' | 'invoke'
+
+/** Builds the node's HTTP server (node:http, no framework: the paid path is a few function calls). */
+export function createNodeServer(ctx: HttpContext): Server {
+  const { config, metrics, processor, committer } = ctx
+  const byName = new Map<string, ServedAsset>()
+  const byId = new Map<string, ServedAsset>()
+  for (const a of ctx.assets) {
+    byName.set(a.cfg.name, a).set(a.id, a)
+    byId.set(a.cfg.assetId.toString(), a)
+  }
+  const nodeId = config.nodeId
+
+  const requirement = (a: ServedAsset, resource: string): RequirementInput => ({
+    resource,
+    description: a.cfg.description ?? `${a.cfg.name} (Sahara asset ${a.cfg.assetId})`,
+    assetId: a.cfg.assetId,
+    version: a.version,
+    nodeId,
+    price: a.cfg.unitPrice * BigInt(a.cfg.unitsPerCall),
+    unitPrice: a.cfg.unitPrice,
+    unitsPerCall: a.cfg.unitsPerCall,
+    token: a.cfg.token,
+    tokenName: a.cfg.tokenName,
+    tokenVersion: a.cfg.tokenVersion,
+    chainId: config.chainId,
+    network: config.x402Network,
+    paymentChannels: config.contracts.PaymentChannels,
+    exactPayments: config.contracts.ExactPayments,
+  })
+
+  const resourceUrl = (req: IncomingMessage) => `http://${req.headers.host ?? `${config.host}:${config.port}`}${req.url ?? '/'}`
+
+  const fail = (res: ServerResponse, route: string, e: unknown, req: IncomingMessage, asset?: ServedAsset) => {
+    if (e instanceof NodeHttpError) {
+      metrics.request(route, e.status)
+      if (e.status === 402 || e.status === 401 || e.status === 409) metrics.rejection(e.code)
+      if (e.status === 402 && asset) {
+        const r = requirement(asset, resourceUrl(req))
+        const v2 = Buffer.from(JSON.stringify(paymentRequiredV2(r, e.message))).toString('base64')
+        sendJson(res, 402, { ...paymentRequired(r, e.message), code: e.code }, { 'payment-required': v2 })
+      } else {
+        sendJson(res, e.status, { error: { code: e.code, message: e.message } }, e.status === 413 ? { connection: 'close' } : undefined)
+      }
+      if (ctx.log.debugEnabled) ctx.log.debug('request_rejected', { route, status: e.status, code: e.code })
+      return
+    }
+    metrics.request(route, 500)
+    ctx.log.error('request_failed', { route, error: (e as Error)?.message ?? String(e) })
+    if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'The node failed to process the request.' } })
+    else res.destroy()
+  }
+
+  /** Runs the model and serializes the response body (OpenAI envelope for chat). */
+  const run = (a: ServedAsset, kind: Kind, input: unknown): Buffer | Promise<Buffer> => {
+    const rt = a.runtime!
+    if (kind === 'invoke') {
+      const out = rt.invoke(input)
+      return out instanceof Promise ? out.then((o) => Buffer.from(JSON.stringify(o))) : Buffer.from(JSON.stringify(out))
+    }
+    const req = input as ChatRequest
+    const wrap = (o: ChatOutput): Buffer => {
+      if ('completion' in o) return Buffer.from(JSON.stringify(o.completion))
+      return Buffer.from(
+        JSON.stringify({
+          id: `chatcmpl-${Date.now().toString(36)}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: a.id,
+          choices: [{ index: 0, message: { role: 'assistant', content: o.content }, finish_reason: 'stop' }],
+        }),
+      )
+    }
+    const out = rt.chat(req)
+    return out instanceof Promise ? out.then(wrap) : wrap(out)
+  }
+
+  const respondWithReceipt = (res: ServerResponse, route: string, body: Buffer, fields: ReceiptFields, start: number, lane: Parameters<GroupCommitter['add']>[0]['lane'], extraHeaders?: Record<string, string>, onError?: () => void) => {
+    const encoded = encodeReceipt(fields)
+    const leaf = receiptLeaf(encoded)
+    committer.add({
+      fields,
+      encoded,
+      leaf,
+      ...(lane ? { lane } : {}),
+      done: (err: Error | null, receipt?: string) => {
+        if (err || !receipt) {
+          onError?.()
+          fail(res, route, new UnavailableError('store_unavailable', 'The node could not record the receipt; the call was not charged.'), res.req)
+          return
+        }
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          'x-sahara-receipt': receipt,
+          ...extraHeaders,
+        })
+        res.end(body)
+        metrics.request(route, 200)
+        metrics.observe(performance.now() - start)
+      },
+    })
+  }
+
+  const paidChannelCall = async (req: IncomingMessage, res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, ticketHeader: string, start: number) => {
+    const t = parseTicket(ticketHeader)
+    const voucherHeader = req.headers['x-sahara-voucher']
+    if (typeof voucherHeader === 'string') await processor.acceptVoucher(voucherHeader, t, a.terms)
+    let ch = processor.channel(t.channelId)
+    if (ch instanceof Promise) ch = await ch
+    const acc = processor.acceptTicket(t, a.terms, ch)
+    let body: Buffer
+    try {
+      const out = run(a, kind, input)
+      body = out instanceof Promise ? await out : out
+    } catch (e) {
+      processor.refund(acc)
+      throw e
+    }
+    metrics.paidCalls++
+    metrics.paidAmount += acc.price
+    const fields: ReceiptFields = {
+      nodeId,
+      requestHash: sha256(raw),
+      responseHash: sha256(body),
+      assetId: a.cfg.assetId,
+      version: BigInt(a.version),
+      units: BigInt(t.units),
+      price: acc.price,
+      channelId: t.channelId,
+      lane: t.lane,
+      cumulative: acc.total,
+      index: BigInt(acc.index),
+    }
+    respondWithReceipt(res, route, body, fields, start, { state: acc.lane, units: acc.index, head: acc.lane.head, voucher: acc.voucher, newVoucher: acc.newVoucher }, undefined, () => processor.refund(acc))
+  }
+
+  const paidExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, header: string, version: 1 | 2, start: number, req: IncomingMessage) => {
+    const chain = ctx.chain
+    if (!chain) throw new UnavailableError('exact_unavailable', 'This node has no chain connection for x402 exact payments.')
+    const r = requirement(a, resourceUrl(req))
+    const auth = decodeExactPayment(header, version, { network: config.x402Network, chainId: config.chainId })
+    await verifyExact(auth, r, chain.now())
+    if (!ctx.store.reserveExact(auth.from, a.cfg.token, auth.nonce, a.cfg.assetId, auth.value)) throw replayedExact()
+    let body: Buffer
+    try {
+      const out = run(a, kind, input)
+      body = out instanceof Promise ? await out : out
+    } catch (e) {
+      ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, 'unused')
+      throw e
+    }
+    const tx = await chain.signPayExact({ nodeId, assetId: a.cfg.assetId, token: a.cfg.token, from: auth.from, value: auth.value, validAfter: auth.validAfter, validBefore: auth.validBefore, nonce: auth.nonce, signature: auth.signature })
+    ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, 'submitted', tx.hash)
+    await chain.sendRaw(tx)
+    const status = await chain.waitTx(tx.hash, config.settlement.txTimeoutMs)
+    ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, status === 'success' ? 'settled' : status, tx.hash)
+    if (status !== 'success') throw new PaymentRequiredError('settlement_failed', `The exact payment transaction ${tx.hash} did not succeed (${status}).`)
+    metrics.exactCalls++
+    const network = version === 1 ? config.x402Network : `eip155:${config.chainId}`
+    const settlement = Buffer.from(JSON.stringify({ success: true, transaction: tx.hash, network, payer: auth.from })).toString('base64')
+    const fields: ReceiptFields = {
+      nodeId,
+      requestHash: sha256(raw),
+      responseHash: sha256(body),
+      assetId: a.cfg.assetId,
+      version: BigInt(a.version),
+      units: BigInt(a.cfg.unitsPerCall),
+      price: auth.value,
+      channelId: 0n,
+      lane: 0n,
+      cumulative: auth.value,
+      index: 0n,
+    }
+    respondWithReceipt(res, route, body, fields, start, undefined, version === 1 ? { 'x-payment-response': settlement } : { 'payment-response': settlement, 'x-payment-response': settlement })
+  }
+
+  const call = async (req: IncomingMessage, res: ServerResponse, route: string, kind: Kind, assetKey: string | undefined, start: number) => {
+    let asset = assetKey === undefined ? undefined : (byId.get(assetKey) ?? byName.get(assetKey))
+    if (assetKey !== undefined && !asset) {
+      req.resume()
+      throw new NotFoundError('unknown_asset', `This node does not serve asset ${assetKey}.`)
+    }
+    const raw = await readBody(req, config.bodyLimit)
+    let input = parseJson(raw)
+    if (kind === 'chat') {
+      const chat = parseChatRequest(input)
+      asset = byName.get(chat.model) ?? byId.get(chat.model)
+      if (!asset) throw new NotFoundError('unknown_model', `This node does not serve model ${chat.model}; see GET /v1/models.`)
+      input = chat
+    }
+    const a = asset!
+    if (!a.runtime) throw new UnavailableError('asset_unavailable', `Asset ${a.cfg.assetId} cannot be served: ${a.unavailable ?? 'not loaded'}.`)
+    try {
+      if (a.cfg.free) {
+        const out = run(a, kind, input)
+        const body = out instanceof Promise ? await out : out
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
+        res.end(body)
+        metrics.request(route, 200)
+        metrics.observe(performance.now() - start)
+        return
+      }
+      const ticket = req.headers['x-sahara-ticket']
+      if (typeof ticket === 'string') return await paidChannelCall(req, res, route, a, kind, input, raw, ticket, start)
+      const x1 = req.headers['x-payment']
+      if (typeof x1 === 'string') return await paidExactCall(res, route, a, kind, input, raw, x1, 1, start, req)
+      const x2 = req.headers['payment-signature']
+      if (typeof x2 === 'string') return await paidExactCall(res, route, a, kind, input, raw, x2, 2, start, req)
+      throw new PaymentRequiredError('payment_required', 'This call requires payment: an X-Sahara-Ticket (channel) or an X-PAYMENT (x402 exact) header.')
+    } catch (e) {
+      fail(res, route, e, req, a)
+    }
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const start = performance.now()
+    const url = req.url ?? '/'
+    const q = url.indexOf('?')
+    const path = q === -1 ? url : url.slice(0, q)
+    const method = req.method
+    let route = path
+    let p: Promise<void> | undefined
+    try {
+      if (method === 'POST' && path === '/v1/chat/completions') {
+        p = call(req, res, route, 'chat', undefined, start)
+      } else if (method === 'POST' && path.startsWith('/v1/invoke/')) {
+        route = '/v1/invoke/:assetId'
+        p = call(req, res, route, 'invoke', decodeURIComponent(path.slice('/v1/invoke/'.length)), start)
+      } else if (method === 'GET' && path === '/v1/models') {
+        metrics.request(route, 200)
+        sendJson(res, 200, {
+          object: 'list',
+          data: ctx.assets.map((a) => ({ id: a.id, object: 'model', created: 0, owned_by: `sahara-node-${nodeId}`, name: a.cfg.name, runtime: a.cfg.runtime, version: a.version, available: !!a.runtime, price: { token: a.cfg.token, unitPrice: a.cfg.unitPrice.toString(), unitsPerCall: a.cfg.unitsPerCall, free: a.cfg.free } })),
+        })
+      } else if (method === 'GET' && path === '/health') {
+        metrics.request(route, 200)
+        sendJson(res, 200, ctx.health())
+      } else if (method === 'GET' && path === '/metrics') {
+        metrics.request(route, 200)
+        const body = metrics.render(ctx.extraGauges())
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        res.end(body)
+      } else {
+        route = 'other'
+        req.resume()
+        throw new NotFoundError('not_found', `No route ${method} ${path}.`)
+      }
+    } catch (e) {
+      fail(res, route, e, req)
+    }
+    if (p) p.catch((e: unknown) => fail(res, route, e, req))
+  }
+
+  const server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 120_000 }, handle)
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+  })
+  return server
+}

@@ -1,0 +1,141 @@
+import { getAddress, isAddress, recoverTypedDataAddress, type Address, type Hex } from 'viem'
+import { ConflictError, InvalidProofError, MalformedError, PaymentRequiredError } from '../errors.ts'
+import { HEX32, parseU256 } from '../util/u256.ts'
+
+/** What a 402 advertises about one asset. */
+export type RequirementInput = {
+  resource: string
+  description: string
+  assetId: bigint
+  version: number
+  nodeId: bigint
+  price: bigint
+  unitPrice: bigint
+  unitsPerCall: number
+  token: Address
+  tokenName: string
+  tokenVersion: string
+  chainId: number
+  network: string
+  paymentChannels: Address
+  exactPayments: Address
+}
+
+const MAX_TIMEOUT_S = 60
+
+/** x402 v1 body: an "exact" requirement (EIP-3009 to ExactPayments) and a "sahara-channel" one. */
+export function paymentRequired(r: RequirementInput, error: string) {
+  const common = { resource: r.resource, description: r.description, mimeType: 'application/json', maxTimeoutSeconds: MAX_TIMEOUT_S, asset: r.token, maxAmountRequired: r.price.toString() }
+  return {
+    x402Version: 1,
+    error,
+    accepts: [
+      { scheme: 'exact', network: r.network, ...common, payTo: r.exactPayments, outputSchema: null, extra: { name: r.tokenName, version: r.tokenVersion } },
+      {
+        scheme: 'sahara-channel',
+        network: r.network,
+        ...common,
+        payTo: r.paymentChannels,
+        extra: {
+          nodeId: r.nodeId.toString(),
+          assetId: r.assetId.toString(),
+          version: r.version,
+          unitPrice: r.unitPrice.toString(),
+          unitsPerCall: r.unitsPerCall,
+          channels: r.paymentChannels,
+          chainId: r.chainId,
+        },
+      },
+    ],
+  }
+}
+
+/** x402 v2 PAYMENT-REQUIRED header payload (CAIP-2 network, `amount`): only the exact scheme. */
+export function paymentRequiredV2(r: RequirementInput, error: string) {
+  return {
+    x402Version: 2,
+    error,
+    resource: { url: r.resource, description: r.description, mimeType: 'application/json' },
+    accepts: [
+      { scheme: 'exact', network: `eip155:${r.chainId}`, amount: r.price.toString(), asset: r.token, payTo: r.exactPayments, maxTimeoutSeconds: MAX_TIMEOUT_S, extra: { name: r.tokenName, version: r.tokenVersion } },
+    ],
+  }
+}
+
+export type ExactAuthorization = { from: Address; to: Address; value: bigint; validAfter: bigint; validBefore: bigint; nonce: Hex; signature: Hex; version: 1 | 2 }
+
+/** Decodes X-PAYMENT (v1) or PAYMENT-SIGNATURE (v2): base64 JSON with payload { signature, authorization }. */
+export function decodeExactPayment(header: string, version: 1 | 2, expect: { network: string; chainId: number }): ExactAuthorization {
+  let j: Record<string, unknown>
+  try {
+    j = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Record<string, unknown>
+  } catch {
+    throw new MalformedError('malformed_payment', 'The x402 payment header must be base64-encoded JSON.')
+  }
+  if (!j || typeof j !== 'object') throw new MalformedError('malformed_payment', 'The x402 payment header must encode an object.')
+  const scheme = version === 1 ? j.scheme : (j.accepted as Record<string, unknown> | undefined)?.scheme
+  const network = version === 1 ? j.network : (j.accepted as Record<string, unknown> | undefined)?.network
+  if (scheme !== 'exact') throw new MalformedError('unsupported_scheme', 'Only the "exact" x402 scheme is accepted in the payment header.')
+  const okNetwork = version === 1 ? network === expect.network : network === `eip155:${expect.chainId}`
+  if (!okNetwork) throw new MalformedError('wrong_network', `The payment is for network ${String(network)}, this node is on ${version === 1 ? expect.network : `eip155:${expect.chainId}`}.`)
+  const p = j.payload as Record<string, unknown> | undefined
+  const a = p?.authorization as Record<string, unknown> | undefined
+  if (!p || !a) throw new MalformedError('malformed_payment', 'payload.authorization is missing.')
+  const address = (v: unknown, k: string): Address => {
+    if (typeof v !== 'string' || !isAddress(v, { strict: false })) throw new MalformedError('malformed_payment', `authorization.${k} must be an address.`)
+    return getAddress(v)
+  }
+  const u = (v: unknown, k: string): bigint => {
+    const x = parseU256(typeof v === 'number' ? String(v) : v)
+    if (x === undefined) throw new MalformedError('malformed_payment', `authorization.${k} must be a decimal uint256.`)
+    return x
+  }
+  if (typeof a.nonce !== 'string' || !HEX32.test(a.nonce)) throw new MalformedError('malformed_payment', 'authorization.nonce must be 32 bytes hex.')
+  if (typeof p.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(p.signature)) throw new MalformedError('malformed_payment', 'payload.signature must be a 65-byte hex signature.')
+  return {
+    from: address(a.from, 'from'),
+    to: address(a.to, 'to'),
+    value: u(a.value, 'value'),
+    validAfter: u(a.validAfter, 'validAfter'),
+    validBefore: u(a.validBefore, 'validBefore'),
+    nonce: a.nonce.toLowerCase() as Hex,
+    signature: p.signature as Hex,
+    version,
+  }
+}
+
+const transferTypes = {
+  TransferWithAuthorization: [
+    { name: 'from', type: 'address' },
+    { name: 'to', type: 'address' },
+    { name: 'value', type: 'uint256' },
+    { name: 'validAfter', type: 'uint256' },
+    { name: 'validBefore', type: 'uint256' },
+    { name: 'nonce', type: 'bytes32' },
+  ],
+} as const
+
+/** Off-chain checks of an EIP-3009 authorization for this call (the token verifies again on-chain). */
+export async function verifyExact(a: ExactAuthorization, r: Pick<RequirementInput, 'price' | 'token' | 'tokenName' | 'tokenVersion' | 'chainId' | 'exactPayments'>, now: bigint): Promise<void> {
+  if (a.to !== getAddress(r.exactPayments)) throw new PaymentRequiredError('wrong_pay_to', `The authorization must pay ExactPayments (${r.exactPayments}).`)
+  if (a.value < r.price) throw new PaymentRequiredError('insufficient_amount', `This call costs ${r.price}; the authorization is for ${a.value}.`)
+  if (a.validAfter > now) throw new PaymentRequiredError('authorization_not_yet_valid', 'The authorization is not valid yet.')
+  if (a.validBefore <= now + 10n) throw new PaymentRequiredError('authorization_expired', 'The authorization has expired (or expires within 10 s).')
+  let signer: Address
+  try {
+    signer = await recoverTypedDataAddress({
+      domain: { name: r.tokenName, version: r.tokenVersion, chainId: r.chainId, verifyingContract: r.token },
+      types: transferTypes,
+      primaryType: 'TransferWithAuthorization',
+      message: { from: a.from, to: a.to, value: a.value, validAfter: a.validAfter, validBefore: a.validBefore, nonce: a.nonce },
+      signature: a.signature,
+    })
+  } catch {
+    throw new MalformedError('malformed_payment', 'The authorization signature cannot be recovered.')
+  }
+  if (signer !== a.from) throw new InvalidProofError('bad_authorization_signature', 'The authorization is not signed by `from` for this token and chain.')
+}
+
+export function replayedExact(): ConflictError {
+  return new ConflictError('authorization_replayed', 'This authorization nonce was already used.')
+}

@@ -1,0 +1,5 @@
+// Worker entry in plain JS: registers tsx in this thread, then loads the TypeScript writer.
+import { register } from 'tsx/esm/api'
+
+register()
+await import('./writerWorker.ts')

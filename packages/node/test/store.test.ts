@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { startNode } from '../src/node.ts'
+import { Store } from '../src/store/db.ts'
+import { ASSET, FakeChain, LaneClient, UNIT_PRICE, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
+import { join } from 'node:path'
+
+describe('store: restart rebuild and idempotent settlement', () => {
+  it('rebuilds lanes from SQLite: the chain continues, replays stay refused, receipts persist', async () => {
+    const tmp = tempDir()
+    const chain = new FakeChain()
+    chain.openChannel(1n)
+    const a = new LaneClient(1n, ASSET, 0n, 32)
+    const b = new LaneClient(1n, ASSET, 1n, 32)
+    await a.newChain(0n)
+    await b.newChain(0n)
+    let node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const inv = (h: Record<string, string>) => post(`${node.url}/v1/invoke/${ASSET}`, { q: 1 }, h)
+    let last: Record<string, string> = {}
+    for (let i = 0; i < 5; i++) assert.equal((await inv((last = a.next()))).status, 200)
+    for (let i = 0; i < 3; i++) assert.equal((await inv(b.next())).status, 200)
+    const seqBefore = node.internals.store.lastGroupSeq()
+    await node.close({ settle: false })
+
+    node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    assert.equal(node.internals.processor.lanes.size, 2)
+    assert.equal((await inv({ 'x-sahara-ticket': last['x-sahara-ticket']! })).status, 409)
+    const r = await inv(a.next())
+    assert.equal(r.status, 200)
+    const rc = decodeReceiptHeader(r.headers.get('x-sahara-receipt'))
+    assert.equal(rc.cumulative, (6n * UNIT_PRICE).toString())
+    assert.equal(Number(rc.sequence), seqBefore + 1)
+    // channel totals were seeded from the lanes: 9 calls owed on channel 1
+    assert.equal(node.internals.channels.peek(1n)!.owed, 9n * UNIT_PRICE)
+    await node.close({ settle: false })
+    const store = new Store(join(tmp.dir, 'node.sqlite'))
+    assert.equal((store.db.prepare('SELECT SUM(count) AS n FROM receipt_groups').get() as { n: number }).n, 9)
+    assert.equal((store.db.prepare('SELECT COUNT(*) AS n FROM vouchers').get() as { n: number }).n, 2)
+    store.close()
+    tmp.cleanup()
+  })
+
+  it('settles vouchers (m = 0), then chain tails on shutdown, to the wei; receipts roots recorded once', async () => {
+    const tmp = tempDir()
+    const chain = new FakeChain()
+    chain.openChannel(1n)
+    const c = new LaneClient(1n, ASSET, 0n, 4)
+    await c.newChain(0n)
+    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const inv = () => post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())
+    for (let i = 0; i < 4; i++) assert.equal((await inv()).status, 200)
+    await c.newChain(c.total()) // cumulative 4000
+    for (let i = 0; i < 2; i++) assert.equal((await inv()).status, 200)
+    await node.settle()
+    assert.equal(chain.settles.length, 1)
+    assert.equal(chain.settles[0]!.entries.length, 1)
+    assert.equal(chain.settles[0]!.entries[0]!.units, 0n)
+    assert.equal(chain.settles[0]!.receiptCount, 6n)
+    assert.equal(await chain.laneSettled(1n, ASSET, 0n), 4n * UNIT_PRICE)
+    assert.equal(chain.channels.get(1n)!.settled, 4n * UNIT_PRICE)
+    await node.settle() // nothing new: no transaction
+    assert.equal(chain.settles.length, 1)
+    await node.close() // shutdown settles the tail: 2 more units
+    assert.equal(chain.settles.length, 2)
+    assert.equal(chain.settles[1]!.entries[0]!.units, 2n)
+    assert.equal(await chain.laneSettled(1n, ASSET, 0n), 6n * UNIT_PRICE)
+    assert.equal(chain.channels.get(1n)!.settled, 6n * UNIT_PRICE)
+    assert.equal(chain.roots.size, 1)
+    tmp.cleanup()
+  })
+
+  it('a settlement broadcast before a crash is re-sent and reconciled on restart, never doubled', async () => {
+    const tmp = tempDir()
+    const chain = new FakeChain()
+    chain.openChannel(1n)
+    const c = new LaneClient(1n, ASSET, 0n, 2)
+    await c.newChain(0n)
+    let node = await startNode(testConfig(tmp.dir, { settlement: { txTimeoutMs: 50 } }), { chain, manualSettlement: true })
+    const inv = () => post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())
+    for (let i = 0; i < 2; i++) assert.equal((await inv()).status, 200)
+    await c.newChain(c.total())
+    assert.equal((await inv()).status, 200)
+    chain.mining = false
+    await node.settle()
+    assert.equal(chain.settles.length, 0)
+    const open = node.internals.store.openSettlements()
+    assert.equal(open.length, 1)
+    assert.equal(open[0]!.status, 'submitted')
+    await node.close({ settle: false })
+
+    chain.mining = true
+    node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    assert.equal(chain.settles.length, 1)
+    assert.equal(node.internals.store.openSettlements().length, 0)
+    assert.equal(node.internals.processor.lanes.get(`1.${ASSET}.0`)!.settled, 2n * UNIT_PRICE)
+    await node.settle()
+    assert.equal(chain.settles.length, 1, 'the same receipts/vouchers are not settled again')
+    await node.close({ settle: false })
+    tmp.cleanup()
+  })
+})
+
+describe('store: lane log replay', () => {
+  it('rebuilds lanes from snapshot + group deltas (voucher changes inside a group, no snapshot)', async () => {
+    const tmp = tempDir()
+    const chain = new FakeChain()
+    chain.openChannel(1n)
+    const c = new LaneClient(1n, ASSET, 0n, 3)
+    await c.newChain(0n)
+    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    node.internals.committer.snapshotEvery = 2
+    const inv = () => post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 3; i++) assert.equal((await inv()).status, 200)
+      await c.newChain(c.total())
+    }
+    assert.equal((await inv()).status, 200)
+    const live = node.internals.processor.lanes.get(`1.${ASSET}.0`)!
+    // read the store while the node is running (no close-time snapshot): snapshot + deltas
+    const store = new Store(join(tmp.dir, 'node.sqlite'))
+    const [lane] = store.loadLanes()
+    assert.ok(store.laneSnapshotSeq() > 0)
+    assert.equal(lane!.units, live.units)
+    assert.ok(lane!.head.equals(live.head))
+    assert.equal(lane!.voucher.signature, live.voucher.signature)
+    assert.equal(lane!.voucher.cumulative, 12n * UNIT_PRICE)
+    assert.equal(store.groupReceipts(1).length, 1)
+    store.close()
+    await node.close({ settle: false })
+    tmp.cleanup()
+  })
+})
+
+describe('settlement sweep', () => {
+  it('an idle lane whose channel starts closing gets its chain tail settled', async () => {
+    const tmp = tempDir()
+    const chain = new FakeChain()
+    chain.openChannel(1n)
+    const c = new LaneClient(1n, ASSET, 0n, 8)
+    await c.newChain(0n)
+    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    for (let i = 0; i < 3; i++) assert.equal((await post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())).status, 200)
+    assert.equal(await node.sweep(), false, 'open channel, fresh voucher: nothing due')
+    const ch = chain.channels.get(1n)!
+    ch.status = 1
+    ch.closesAt = chain.clock + 1800n
+    assert.equal(await node.sweep(), true)
+    assert.equal(await chain.laneSettled(1n, ASSET, 0n), 3n * UNIT_PRICE)
+    await node.close({ settle: false })
+    tmp.cleanup()
+  })
+})

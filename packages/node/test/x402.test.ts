@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import type { Hex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { startNode, type RunningNode } from '../src/node.ts'
+import { ASSET, CHAIN_ID, EXACT, FakeChain, OTHER_KEY, PAYER_KEY, TOKEN, UNIT_PRICE, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
+
+const types = {
+  TransferWithAuthorization: [
+    { name: 'from', type: 'address' },
+    { name: 'to', type: 'address' },
+    { name: 'value', type: 'uint256' },
+    { name: 'validAfter', type: 'uint256' },
+    { name: 'validBefore', type: 'uint256' },
+    { name: 'nonce', type: 'bytes32' },
+  ],
+} as const
+
+/** What a stock x402 "exact" EVM client signs and sends. */
+async function authorization(o: { key?: Hex; value?: bigint; to?: Hex; validBefore?: bigint; tokenName?: string } = {}) {
+  const payer = privateKeyToAccount(PAYER_KEY)
+  const message = {
+    from: payer.address,
+    to: o.to ?? EXACT,
+    value: o.value ?? UNIT_PRICE,
+    validAfter: 0n,
+    validBefore: o.validBefore ?? BigInt(Math.floor(Date.now() / 1000) + 600),
+    nonce: ('0x' + randomBytes(32).toString('hex')) as Hex,
+  }
+  const signature = await privateKeyToAccount(o.key ?? PAYER_KEY).signTypedData({
+    domain: { name: o.tokenName ?? 'Tether USD', version: '1', chainId: CHAIN_ID, verifyingContract: TOKEN },
+    types,
+    primaryType: 'TransferWithAuthorization',
+    message,
+  })
+  const authorization = { from: message.from, to: message.to, value: message.value.toString(), validAfter: '0', validBefore: message.validBefore.toString(), nonce: message.nonce }
+  return { signature, authorization }
+}
+const v1 = (payload: unknown, network = `sahara-${CHAIN_ID}`) => Buffer.from(JSON.stringify({ x402Version: 1, scheme: 'exact', network, payload })).toString('base64')
+const v2 = (payload: unknown) => Buffer.from(JSON.stringify({ x402Version: 2, accepted: { scheme: 'exact', network: `eip155:${CHAIN_ID}` }, payload })).toString('base64')
+
+describe('x402 exact', () => {
+  const tmp = tempDir()
+  const chain = new FakeChain()
+  let node: RunningNode
+  const invoke = (headers: Record<string, string>) => post(`${node.url}/v1/invoke/${ASSET}`, { q: 1 }, headers)
+  before(async () => {
+    node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+  })
+  after(async () => {
+    await node.close({ settle: false })
+    tmp.cleanup()
+  })
+
+  it('v1 X-PAYMENT: verified off-chain, settled with payExact, X-PAYMENT-RESPONSE + receipt; replay -> 409', async () => {
+    const payload = await authorization()
+    const r = await invoke({ 'x-payment': v1(payload) })
+    assert.equal(r.status, 200, JSON.stringify(r.json))
+    const resp = JSON.parse(Buffer.from(r.headers.get('x-payment-response')!, 'base64').toString())
+    assert.equal(resp.success, true)
+    assert.equal(resp.network, `sahara-${CHAIN_ID}`)
+    assert.equal(resp.payer, privateKeyToAccount(PAYER_KEY).address)
+    assert.equal(chain.exacts.length, 1)
+    assert.equal(chain.exacts[0]!.value, UNIT_PRICE)
+    assert.equal(chain.exacts[0]!.nonce, payload.authorization.nonce)
+    const rc = decodeReceiptHeader(r.headers.get('x-sahara-receipt'))
+    assert.deepEqual([rc.channelId, rc.lane, rc.index, rc.cumulative], ['0', '0', '0', UNIT_PRICE.toString()])
+    const again = await invoke({ 'x-payment': v1(payload) })
+    assert.equal(again.status, 409)
+    assert.equal(again.json.error.code, 'authorization_replayed')
+  })
+
+  it('v2 PAYMENT-SIGNATURE (CAIP-2 network) -> PAYMENT-RESPONSE', async () => {
+    const r = await invoke({ 'payment-signature': v2(await authorization()) })
+    assert.equal(r.status, 200, JSON.stringify(r.json))
+    const resp = JSON.parse(Buffer.from(r.headers.get('payment-response')!, 'base64').toString())
+    assert.equal(resp.network, `eip155:${CHAIN_ID}`)
+  })
+
+  it('forged, underpaid, wrong payee, expired, wrong token domain: clear errors, nothing settled', async () => {
+    const before = chain.exacts.length
+    const cases: [Promise<{ signature: Hex; authorization: unknown }>, number, string][] = [
+      [authorization({ key: OTHER_KEY }), 401, 'bad_authorization_signature'],
+      [authorization({ tokenName: 'Other' }), 401, 'bad_authorization_signature'],
+      [authorization({ value: UNIT_PRICE - 1n }), 402, 'insufficient_amount'],
+      [authorization({ to: TOKEN }), 402, 'wrong_pay_to'],
+      [authorization({ validBefore: 5n }), 402, 'authorization_expired'],
+    ]
+    for (const [p, status, code] of cases) {
+      const r = await invoke({ 'x-payment': v1(await p) })
+      assert.equal(r.status, status, JSON.stringify(r.json))
+      assert.equal(r.json.code ?? r.json.error?.code, code)
+    }
+    assert.equal(chain.exacts.length, before)
+  })
+})
