@@ -14,7 +14,7 @@ import { demoNodeConfig, seedExecution, DEMO_NODE_FEE_BPS, type ExecutionSeed } 
 import { createPaidClient, createSaharaClient, paymentChannelsAbi, revenueVaultAbi, verifyMerkleProof, type SaharaClient } from '@sahara/sdk'
 import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
 
-const CALLS = 6
+const CALLS = 7 // 6 by name, 1 by listed id
 const BPS = 10_000n
 const PROTOCOL_FEE_BPS = 250n
 const AGENT_ROYALTY_BPS = 500n // the agent's COMMERCIAL_REMIX license on the model (seed)
@@ -73,13 +73,17 @@ describe('pay-per-use end to end: stock openai client -> paid node -> settlement
 
     const paid = createPaidClient({ publicClient: payer.publicClient, walletClient: payer.walletClient, deployments: devnet.deployments, maxPricePerCall: ppu.agent.unitPrice, channel: { deposit: 1_000_000n } })
     const openai = new OpenAI({ baseURL: `${node.url}/v1`, apiKey: 'unused', fetch: paid.fetch as typeof fetch })
-    for (let i = 0; i < CALLS; i++) {
+    for (let i = 0; i < CALLS - 1; i++) {
       const completion = await openai.chat.completions.create({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] })
       const text = completion.choices[0]?.message.content ?? ''
       assert.match(text, /Adelie/, `prediction ${i}: ${text}`)
     }
     const models = await openai.models.list()
-    assert.ok(models.data.some((m) => m.id === 'penguin-agent'))
+    // Listed ids ("sahara:<assetId>") and names both work as `model` in a request.
+    const listed = models.data.find((m) => (m as { name?: string }).name === 'penguin-agent')
+    assert.equal(listed?.id, `sahara:${ppu.agent.assetId}`)
+    const byId = await openai.chat.completions.create({ model: listed.id, messages: [{ role: 'user', content: ADELIE }] })
+    assert.match(byId.choices[0]?.message.content ?? '', /Adelie/)
 
     await paid.waitForReceipts()
     const receipts = paid.receipts()

@@ -72,7 +72,7 @@ async function findNode(devnet: Devnet, registry: Address, operator: Address, si
  * serves the seeded ONNX model and agent from the devnet's content store.
  */
 export function demoNodeConfig(devnet: Devnet, ppu: PayPerUseSeed, exec: ExecutionSeed, o: { dataDir: string; port: number }): Record<string, unknown> {
-  const asset = (a: PayPerUseSeed['model'], name: string, runtime: 'onnx' | 'agent', description: string) => ({
+  const asset = (a: { assetId: bigint; unitPrice: bigint }, name: string, runtime: 'onnx' | 'agent', description: string) => ({
     assetId: a.assetId.toString(),
     name,
     runtime,

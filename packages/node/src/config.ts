@@ -42,6 +42,8 @@ export type SettlementPolicy = {
   maxAgeMs: number
   /** Settle the chain tail (m > 0) of lanes whose channel closes or voucher expires within this (s). */
   tailWindowSec: number
+  /** Also settle tails of at most this many units (short tails are cheap; long ones wait for the next voucher). */
+  maxTailUnits: number
   /** Wait for a settlement receipt this long before trying again later. */
   txTimeoutMs: number
 }
@@ -81,7 +83,7 @@ export type NodeConfig = {
   groupWriter: 'worker' | 'inline'
 }
 
-export const DEFAULT_SETTLEMENT: SettlementPolicy = { maxReceipts: 1000, maxAgeMs: 5000, tailWindowSec: 3600, txTimeoutMs: 30_000 }
+export const DEFAULT_SETTLEMENT: SettlementPolicy = { maxReceipts: 1000, maxAgeMs: 5000, tailWindowSec: 3600, maxTailUnits: 128, txTimeoutMs: 30_000 }
 
 type Json = Record<string, unknown>
 
@@ -190,6 +192,7 @@ export function parseConfig(raw: unknown, baseDir = process.cwd()): NodeConfig {
       maxReceipts: num(s, 'maxReceipts', DEFAULT_SETTLEMENT.maxReceipts),
       maxAgeMs: num(s, 'maxAgeMs', DEFAULT_SETTLEMENT.maxAgeMs),
       tailWindowSec: num(s, 'tailWindowSec', DEFAULT_SETTLEMENT.tailWindowSec),
+      maxTailUnits: num(s, 'maxTailUnits', DEFAULT_SETTLEMENT.maxTailUnits),
       txTimeoutMs: num(s, 'txTimeoutMs', DEFAULT_SETTLEMENT.txTimeoutMs),
     },
     bodyLimit: num(o, 'bodyLimit', 1 << 20),

@@ -160,6 +160,9 @@ describe('settlement plan', async () => {
     for (let i = 0; i < 3; i++) x = sha256(x)
     assert.equal('0x' + x.toString('hex'), c.voucher.anchor)
     assert.equal(bestEntry({ ...lane, settled: 5000n }, false), undefined)
+    // A short tail settles without being forced; a longer one waits for the next voucher.
+    assert.equal(bestEntry({ ...lane, settled: 5000n }, false, 3)!.units, 3n)
+    assert.equal(bestEntry({ ...lane, settled: 5000n }, false, 2), undefined)
     assert.equal(needsTail(lane, ch({ status: ChannelStatus.Closing, closesAt: 100n }), 0n, 3600n, false), true)
     assert.equal(needsTail(lane, ch(), 0n, 3600n, false), false)
     assert.equal(needsTail(lane, ch(), 0n, 3600n, true), true)

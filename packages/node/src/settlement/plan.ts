@@ -8,12 +8,15 @@ export type PlannedEntry = SettleEntry & { laneKey: string; amount: bigint }
 export type TokenBatch = { token: Address; entries: PlannedEntry[] }
 
 /**
- * Best settle entry for a lane (pure). Normally the voucher in force with m = 0 (no hashing
- * on-chain); with `tail` (channel closing, voucher expiring, shutdown) the revealed units of the
- * current chain too (m = k, preimage = s_k). Undefined when it would settle nothing new.
+ * Best settle entry for a lane (pure). The voucher in force with m = 0 (no hashing on-chain), plus
+ * the revealed units of the current chain (m = k, preimage = s_k) when `tail` is forced (channel
+ * closing, voucher expiring, shutdown) or when the tail is at most `shortTailUnits` long: a short
+ * tail costs ~250 gas per unit on-chain, cheaper than leaving a quiet lane's calls unsettled until
+ * its next voucher. Long tails wait for the client's next voucher, which covers them (m = 0).
+ * Undefined when it would settle nothing new.
  */
-export function bestEntry(lane: LaneState, tail: boolean): PlannedEntry | undefined {
-  const useTail = tail && lane.units > 0
+export function bestEntry(lane: LaneState, tail: boolean, shortTailUnits = 0): PlannedEntry | undefined {
+  const useTail = lane.units > 0 && (tail || lane.units <= shortTailUnits)
   const amount = useTail ? laneTotal(lane) : lane.voucher.cumulative
   if (amount <= lane.settled) return undefined
   return {
@@ -40,6 +43,7 @@ export function planBatches(
   windowSec: bigint,
   shuttingDown: boolean,
   maxEntries: number,
+  shortTailUnits = 0,
 ): TokenBatch[] {
   const byToken = new Map<string, TokenBatch>()
   for (const lane of lanes) {
@@ -48,7 +52,7 @@ export function planBatches(
     // a channel past closesAt would be skipped on-chain: do not spend gas on it
     if (ch.status !== 0 && ch.closesAt <= now) continue
     if (lane.voucher.expiresAt < now) continue
-    const e = bestEntry(lane, needsTail(lane, ch, now, windowSec, shuttingDown))
+    const e = bestEntry(lane, needsTail(lane, ch, now, windowSec, shuttingDown), shortTailUnits)
     if (!e) continue
     const k = ch.token.toLowerCase()
     let b = byToken.get(k)

@@ -126,7 +126,7 @@ export class Settler {
     const groups = this.o.store.unsettledGroups()
     const { processor, channels, chain } = this.o
     for (const l of processor.lanes.values()) if (!channels.peek(l.channelId)) await channels.refresh(l.channelId).catch(() => undefined)
-    const batches = planBatches(processor.lanes.values(), (id) => channels.peek(id)?.info, chain.now(), BigInt(this.o.policy.tailWindowSec), this.shuttingDown, 200)
+    const batches = planBatches(processor.lanes.values(), (id) => channels.peek(id)?.info, chain.now(), BigInt(this.o.policy.tailWindowSec), this.shuttingDown, 200, this.o.policy.maxTailUnits)
     if (groups.length === 0 && batches.length === 0) return
     const root = merkleRoot(groups.map((g) => g.root))
     const receiptCount = groups.reduce((a, g) => a + g.count, 0)
