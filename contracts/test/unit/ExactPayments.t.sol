@@ -177,7 +177,7 @@ contract ExactPaymentsTest is ExecutionFixture {
     }
 
     /// @dev S-09: another staked node copies the authorization with its own node and asset.
-    function test_payExact_frontRunnerCannotRedirect() public {
+    function test_S09_payExact_frontRunnerCannotRedirect() public {
         (Auth memory a, bytes memory sig) = _auth(keccak256("n4"));
         // Through payExact with other ids the token checks the signature against another `to`.
         vm.prank(operator2);
@@ -206,7 +206,7 @@ contract ExactPaymentsTest is ExecutionFixture {
     }
 
     /// @dev S-10: a canceled authorization moves nothing and can only sweep its own receiver.
-    function test_payExact_canceledAuthorization_sweepsOnlyItsReceiver() public {
+    function test_S10_canceledAuthorization_sweepsOnlyItsReceiver() public {
         // Someone else's payment sits in another pair's receiver.
         (Auth memory other, bytes memory otherSig) = _authTo(exact.receiverOf(node2, asset2), VALUE, keccak256("o"));
         _submitDirect(other, otherSig);

@@ -294,6 +294,8 @@ const formatters: Record<string, Formatter> = {
   ReceiptsRootAlreadyRecorded: ([root]) => `The receipts root ${root} was already recorded.`,
   ValueTooLarge: ([value]) => `The value ${value} is too large.`,
   // ExactPayments
+  ReceiverImplementationChanged: ([expected, actual]) =>
+    `The new ExactPayments implementation clones receiver implementation ${actual}, not ${expected}; deposit addresses would change.`,
   AssetNotServed: ([nodeId, assetId]) => `Node #${nodeId} does not serve asset #${assetId}.`,
   AlreadyAttributed: ([, from, nonce]) => `The authorization ${nonce} of ${from} was already attributed.`,
   InvalidAuthorization: ([, from, nonce]) => `The authorization ${nonce} of ${from} is invalid.`,
