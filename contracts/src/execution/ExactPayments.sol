@@ -2,14 +2,12 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ProtocolModule} from "../utils/ProtocolModule.sol";
 import {IExactPayments} from "../interfaces/IExactPayments.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
+import {ExactReceiver} from "./ExactReceiver.sol";
 
 /// @dev EIP-3009 as implemented by the payment tokens (bytes-signature overload + state view).
 interface IERC3009 {
@@ -27,32 +25,35 @@ interface IERC3009 {
 }
 
 /// @title ExactPayments
-/// @notice x402 "exact" scheme settlement. See IExactPayments and docs/protocol/exact-payments.md.
-/// @dev Normal path: the token moves `value` from `from` to this contract inside `payExact`, and
-///      the contract forwards it at once (node fee to the operator, the rest to the vault), so it
-///      holds nothing between transactions. Front-run path: the authorization (to = this
-///      contract) was submitted to the token directly; the funds are already here. The contract
-///      then checks that the token marks the nonce used and that the signature is `from`'s
-///      TransferWithAuthorization of exactly these parameters to this contract, and attributes it.
-///      `_attributed` makes every (token, from, nonce) count once on either path.
-///      Limitation (docs/security.md): a token nonce is also marked used by cancelAuthorization,
-///      which moves no funds; attributing a canceled authorization needs funds that belong to
-///      another, not yet attributed, front-run payment and only a node operator can try it.
+/// @notice x402 "exact" scheme settlement through per-(nodeId, assetId) deposit addresses. See
+///         IExactPayments and docs/protocol/exact-payments.md.
+/// @dev The money is bound to (nodeId, assetId) by the address it was sent to, so nothing here
+///      depends on who submits the authorization or who sweeps: no caller check, no attribution
+///      record, no signature re-verification. Funds go from the receiver straight to the vault and
+///      the operator; this contract never holds tokens.
+///      The receiver implementation is an immutable of this implementation (no storage read per
+///      payment). Receiver addresses derive from it, so an upgrade must keep it: a new
+///      implementation is constructed with `receiverImplementation()` of the live proxy and
+///      `upgradeToAndCall` rejects one that does not (funds at not yet deployed receivers would
+///      otherwise become unreachable).
 contract ExactPayments is ProtocolModule, IExactPayments {
-    using SafeERC20 for IERC20;
-
-    /// @notice The EIP-3009 TransferWithAuthorization typehash.
-    bytes32 public constant TRANSFER_WITH_AUTHORIZATION_TYPEHASH = keccak256(
-        "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"
-    );
-
     uint256 private constant BPS = 10_000;
+
+    /// @notice The ExactReceiver implementation every receiver is a clone of.
+    address public immutable RECEIVER_IMPLEMENTATION;
 
     // slot 0
     INodeRegistry private _nodes;
     // slot 1
     IRevenueVault private _vault;
-    mapping(address token => mapping(address from => mapping(bytes32 nonce => bool))) private _attributed;
+
+    /// @param receiverImplementation_ the ExactReceiver to clone; address(0) deploys a new one
+    ///        (first deployment). An upgrade passes the live proxy's `receiverImplementation()`.
+    /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
+    constructor(address receiverImplementation_) {
+        RECEIVER_IMPLEMENTATION =
+            receiverImplementation_ == address(0) ? address(new ExactReceiver()) : receiverImplementation_;
+    }
 
     /// @notice Initializes the proxy.
     /// @param admin owner of the module
@@ -77,77 +78,86 @@ contract ExactPayments is ProtocolModule, IExactPayments {
         bytes32 nonce,
         bytes calldata signature
     ) external nonReentrant {
-        (address operator, uint16 feeBps) = _authorize(nodeId, assetId);
         if (value == 0) revert ZeroAmount();
-        if (_attributed[token][from][nonce]) revert AlreadyAttributed(token, from, nonce);
-        _attributed[token][from][nonce] = true;
-        bool frontRun = _collect(token, from, value, validAfter, validBefore, nonce, signature);
-        uint256 fee = value * feeBps / BPS;
-        emit ExactPaid(nodeId, assetId, from, token, nonce, value, fee, frontRun);
-        _split(assetId, token, value, fee, operator);
-    }
-
-    /// @dev The caller must act for the node and the node must serve the asset.
-    function _authorize(uint256 nodeId, uint256 assetId) private view returns (address operator, uint16 feeBps) {
-        address nodeSigner;
-        (operator, nodeSigner) = _nodes.authority(nodeId);
-        if (msg.sender != operator && msg.sender != nodeSigner) revert NotNodeAuthority(nodeId, msg.sender);
-        bool serving;
-        (serving, feeBps) = _nodes.serviceOf(nodeId, assetId);
-        if (!serving) revert AssetNotServed(nodeId, assetId);
-    }
-
-    /// @dev Vault part first (transfer, then book it), then the node fee.
-    function _split(uint256 assetId, address token, uint256 value, uint256 fee, address operator) private {
-        IERC20(token).safeTransfer(address(_vault), value - fee);
-        _vault.creditReceived(assetId, token, value - fee);
-        if (fee != 0) IERC20(token).safeTransfer(operator, fee);
-    }
-
-    /// @dev Moves the authorized funds here, or accepts that a front-runner already did.
-    function _collect(
-        address token,
-        address from,
-        uint256 value,
-        uint256 validAfter,
-        uint256 validBefore,
-        bytes32 nonce,
-        bytes calldata signature
-    ) private returns (bool frontRun) {
-        uint256 before = IERC20(token).balanceOf(address(this));
-        try IERC3009(token).transferWithAuthorization(from, address(this), value, validAfter, validBefore, nonce, signature) {
-            if (IERC20(token).balanceOf(address(this)) - before != value) revert InvalidAuthorization(token, from, nonce);
-        } catch (bytes memory reason) {
-            // Only an authorization already executed by someone else may be attributed here;
-            // every other failure (expired, bad signature, ...) is the token's error, re-raised.
-            if (!IERC3009(token).authorizationState(from, nonce)) {
-                assembly ("memory-safe") {
-                    revert(add(reason, 0x20), mload(reason))
-                }
-            }
-            bytes32 digest = _authDigest(token, from, value, validAfter, validBefore, nonce);
-            if (!SignatureChecker.isValidSignatureNowCalldata(from, digest, signature)) {
-                revert InvalidAuthorization(token, from, nonce);
-            }
-            frontRun = true;
+        _checkToken(token);
+        bytes32 salt = _salt(nodeId, assetId);
+        address receiver = Clones.predictDeterministicAddress(RECEIVER_IMPLEMENTATION, salt);
+        // Already used: submitted to the token directly (the funds are in the receiver) or
+        // canceled by the payer (nothing arrived). Either way sweeping is all that is left to do,
+        // and it can only book what this receiver holds.
+        bool submitted = !IERC3009(token).authorizationState(from, nonce);
+        emit ExactPaid(nodeId, assetId, from, token, nonce, value, submitted);
+        if (submitted) {
+            IERC3009(token).transferWithAuthorization(from, receiver, value, validAfter, validBefore, nonce, signature);
         }
-    }
-
-    /// @dev The token's EIP-712 digest of TransferWithAuthorization(from -> this contract).
-    function _authDigest(address token, address from, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce)
-        private
-        view
-        returns (bytes32)
-    {
-        bytes32 structHash = keccak256(
-            abi.encode(TRANSFER_WITH_AUTHORIZATION_TYPEHASH, from, address(this), value, validAfter, validBefore, nonce)
-        );
-        return MessageHashUtils.toTypedDataHash(IERC20Permit(token).DOMAIN_SEPARATOR(), structHash);
+        _sweep(nodeId, assetId, token, salt, receiver);
     }
 
     /// @inheritdoc IExactPayments
-    function attributed(address token, address from, bytes32 nonce) external view returns (bool) {
-        return _attributed[token][from][nonce];
+    function sweep(uint256 nodeId, uint256 assetId, address token) external nonReentrant returns (uint256) {
+        _checkToken(token);
+        bytes32 salt = _salt(nodeId, assetId);
+        return _sweep(nodeId, assetId, token, salt, Clones.predictDeterministicAddress(RECEIVER_IMPLEMENTATION, salt));
+    }
+
+    /// @dev Books the receiver's whole balance: vault part first (transfer, then credit), then the
+    ///      node fee. The fee is the registry's feeBps for the pair whether or not the node still
+    ///      serves it (like channel settlements): 0 for a pair it never served, so a payment to
+    ///      such a receiver goes entirely to the asset.
+    function _sweep(uint256 nodeId, uint256 assetId, address token, bytes32 salt, address receiver)
+        private
+        returns (uint256 amount)
+    {
+        amount = IERC20(token).balanceOf(receiver);
+        if (amount == 0) return 0;
+        if (receiver.code.length == 0) {
+            Clones.cloneDeterministic(RECEIVER_IMPLEMENTATION, salt);
+            emit ReceiverDeployed(nodeId, assetId, receiver);
+        }
+        (, uint16 feeBps) = _nodes.serviceOf(nodeId, assetId);
+        uint256 fee = amount * feeBps / BPS;
+        // A non-zero fee implies a registered node (only its operator can set one).
+        address operator;
+        if (fee != 0) (operator,) = _nodes.authority(nodeId);
+        uint256 rest = amount - fee;
+        emit Swept(nodeId, assetId, token, receiver, amount, fee);
+        ExactReceiver(receiver).pay(salt, IERC20(token), address(_vault), rest);
+        _vault.creditReceived(assetId, token, rest);
+        if (fee != 0) ExactReceiver(receiver).pay(salt, IERC20(token), operator, fee);
+    }
+
+    /// @dev Only vault payment tokens; checked before any call to the token.
+    function _checkToken(address token) private view {
+        if (!_vault.isPaymentToken(token)) revert TokenNotAllowed(token);
+    }
+
+    function _salt(uint256 nodeId, uint256 assetId) private pure returns (bytes32 salt) {
+        assembly ("memory-safe") {
+            mstore(0x00, nodeId)
+            mstore(0x20, assetId)
+            salt := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @notice Upgrades like every module, but only to an implementation that clones the same
+    ///         receiver implementation (see the contract notes).
+    /// @param newImplementation the new ExactPayments implementation
+    /// @param data the call to make on the proxy after the upgrade (may be empty)
+    function upgradeToAndCall(address newImplementation, bytes memory data) public payable override {
+        _checkOwner();
+        address actual = IExactPayments(newImplementation).receiverImplementation();
+        if (actual != RECEIVER_IMPLEMENTATION) revert ReceiverImplementationChanged(RECEIVER_IMPLEMENTATION, actual);
+        super.upgradeToAndCall(newImplementation, data);
+    }
+
+    /// @inheritdoc IExactPayments
+    function receiverOf(uint256 nodeId, uint256 assetId) external view returns (address) {
+        return Clones.predictDeterministicAddress(RECEIVER_IMPLEMENTATION, _salt(nodeId, assetId));
+    }
+
+    /// @inheritdoc IExactPayments
+    function receiverImplementation() external view returns (address) {
+        return RECEIVER_IMPLEMENTATION;
     }
 
     /// @inheritdoc IExactPayments

@@ -22,6 +22,13 @@ contract ExecutionGasTest is ExecutionFixture {
     /// @notice Per extra channel in one settlement (m = 0, same asset).
     uint256 internal constant SETTLE_PER_ENTRY_BUDGET = 30_000;
 
+    /// @notice payExact of a pair's first payment (receiver clone deployed in the same call).
+    uint256 internal constant PAY_EXACT_FIRST_BUDGET = 250_000;
+    /// @notice payExact with the pair's receiver already deployed.
+    uint256 internal constant PAY_EXACT_BUDGET = 200_000;
+    /// @notice sweep of a deployed receiver.
+    uint256 internal constant SWEEP_BUDGET = 150_000;
+
     bool internal _isolatedRun;
     uint256 internal _rootNonce;
 
@@ -186,15 +193,51 @@ contract ExecutionGasTest is ExecutionFixture {
         _report("withdraw", vm.lastCallGas().gasTotalUsed, 0);
     }
 
-    function test_gas_payExact() public {
-        _detect();
-        Auth memory a = Auth(payer, address(exact), 1e6, 0, block.timestamp + 1 hours, keccak256("gas"));
+    /// @dev An x402 exact authorization of `value` to the fixture pair's deposit address.
+    function _exactAuth(bytes32 nonce, uint256 value) internal view returns (Auth memory a, bytes memory sig) {
+        a = Auth(payer, exact.receiverOf(nodeId, assetId), value, 0, block.timestamp + 1 hours, nonce);
         (uint8 v, bytes32 r, bytes32 s) = _signAuth(payerKey, address(usdt), TRANSFER_AUTH_TYPEHASH, a);
+        sig = _pack(v, r, s);
+    }
+
+    function _payExactMeasured(Auth memory a, bytes memory sig) internal returns (uint256) {
         vm.resumeGasMetering();
         vm.prank(nodeSigner);
-        exact.payExact(nodeId, assetId, address(usdt), a.from, a.value, a.validAfter, a.validBefore, a.nonce, _pack(v, r, s));
+        exact.payExact(nodeId, assetId, address(usdt), a.from, a.value, a.validAfter, a.validBefore, a.nonce, sig);
         vm.pauseGasMetering();
-        _report("payExact", vm.lastCallGas().gasTotalUsed, 0);
+        return vm.lastCallGas().gasTotalUsed;
+    }
+
+    /// @notice First payment of a (node, asset) pair: includes deploying its receiver clone.
+    function test_gas_payExact_firstPayment() public {
+        _detect();
+        (Auth memory a, bytes memory sig) = _exactAuth(keccak256("gas"), 1e6);
+        _report("payExact (first, deploys the receiver)", _payExactMeasured(a, sig), PAY_EXACT_FIRST_BUDGET);
+    }
+
+    /// @notice Steady state: the receiver exists (it holds no balance between payments).
+    function test_gas_payExact() public {
+        _detect();
+        (Auth memory a, bytes memory sig) = _exactAuth(keccak256("warm"), 1e6);
+        vm.prank(nodeSigner);
+        exact.payExact(nodeId, assetId, address(usdt), a.from, a.value, a.validAfter, a.validBefore, a.nonce, sig);
+        (a, sig) = _exactAuth(keccak256("gas"), 1e6);
+        _report("payExact (existing receiver)", _payExactMeasured(a, sig), PAY_EXACT_BUDGET);
+    }
+
+    /// @notice A stranger sweeps a receiver that was paid directly (existing receiver).
+    function test_gas_sweep() public {
+        _detect();
+        (Auth memory a, bytes memory sig) = _exactAuth(keccak256("warm"), 1e6);
+        vm.prank(nodeSigner);
+        exact.payExact(nodeId, assetId, address(usdt), a.from, a.value, a.validAfter, a.validBefore, a.nonce, sig);
+        (a, sig) = _exactAuth(keccak256("direct"), 1e6);
+        usdt.transferWithAuthorization(a.from, a.to, a.value, a.validAfter, a.validBefore, a.nonce, sig);
+        vm.resumeGasMetering();
+        vm.prank(bob);
+        exact.sweep(nodeId, assetId, address(usdt));
+        vm.pauseGasMetering();
+        _report("sweep", vm.lastCallGas().gasTotalUsed, SWEEP_BUDGET);
     }
 
     function test_gas_registerNode() public {

@@ -50,7 +50,7 @@ abstract contract ExecutionFixture is ProtocolFixture, TokenSigning {
     function _deployExecution() internal {
         nodesImpl = new NodeRegistry();
         channelsImpl = new PaymentChannels();
-        exactImpl = new ExactPayments();
+        exactImpl = new ExactPayments(address(0));
         nodes = NodeRegistry(
             address(
                 new ERC1967Proxy(

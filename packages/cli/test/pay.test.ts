@@ -164,7 +164,8 @@ describe('sahara node / channel / call', { timeout: 600_000 }, () => {
     assert.ok(BigInt(c.closesAt) > 0n)
     await fails(['channel', 'withdraw', '1'], 1, /^error: The challenge window of channel #1 ends at .*; withdraw after that\.$/, { key: 2 })
     await fails(['channel', 'close', '1'], 1, /^error: Channel #1 is not open\.$/, { key: 2 })
-    await rpc('evm_increaseTime', [120])
+    // The devnet's challenge window and unbonding delay are 1 hour.
+    await rpc('evm_increaseTime', [3700])
     await rpc('evm_mine', [])
     const w = await json(['channel', 'withdraw', '1'], { key: 2 })
     assert.equal(w.refund, '15000000')
@@ -173,7 +174,7 @@ describe('sahara node / channel / call', { timeout: 600_000 }, () => {
     const e = await json(['node', 'exit', '1'], { key: 1 })
     assert.ok(BigInt(e.unlockAt) > 0n)
     await fails(['node', 'withdraw', '1'], 1, /^error: The stake of node #1 is locked until /, { key: 1 })
-    await rpc('evm_increaseTime', [120])
+    await rpc('evm_increaseTime', [3700])
     await rpc('evm_mine', [])
     const out = await json(['node', 'withdraw', '1'], { key: 1 })
     assert.equal(out.amount, TEST_MIN_STAKE.toString())

@@ -1,6 +1,7 @@
 import {
   encodeFunctionData,
   getAddress,
+  zeroAddress,
   getContractAddress,
   type Abi,
   type Account,
@@ -222,7 +223,10 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
   const recipient = getAddress(options.tokenRecipient ?? admin)
   await create(art.SaharaToken, [recipient], 'SaharaToken')
   if (!options.stablecoin) await create(art.DevStablecoin, [], 'DevStablecoin (USDT)')
-  for (const m of MODULE_NAMES) await create(art[m], [], `${m} implementation`)
+  // ExactPayments' constructor takes its receiver implementation; zero deploys a fresh one (from
+  // the implementation's own nonce, so the deployer's nonce plan is unchanged).
+  const implArgs = (m: ModuleName): readonly unknown[] => (m === 'ExactPayments' ? [zeroAddress] : [])
+  for (const m of MODULE_NAMES) await create(art[m], implArgs(m), `${m} implementation`)
 
   const init: Record<ModuleName, Hex> = {
     AssetRegistry: encodeFunctionData({

@@ -294,6 +294,9 @@ const formatters: Record<string, Formatter> = {
   ReceiptsRootAlreadyRecorded: ([root]) => `The receipts root ${root} was already recorded.`,
   ValueTooLarge: ([value]) => `The value ${value} is too large.`,
   // ExactPayments
+  FailedDeployment: () => 'A contract could not be deployed (an ExactPayments deposit address).',
+  ReceiverImplementationChanged: ([expected, actual]) =>
+    `The new ExactPayments implementation clones receiver implementation ${actual}, not ${expected}; deposit addresses would change.`,
   AssetNotServed: ([nodeId, assetId]) => `Node #${nodeId} does not serve asset #${assetId}.`,
   AlreadyAttributed: ([, from, nonce]) => `The authorization ${nonce} of ${from} was already attributed.`,
   InvalidAuthorization: ([, from, nonce]) => `The authorization ${nonce} of ${from} is invalid.`,
@@ -336,6 +339,7 @@ const formatters: Record<string, Formatter> = {
   ERC5805FutureLookup: ([timepoint, clock]) => `Votes at ${timepoint} are in the future (now ${clock}).`,
   VotesExpiredSignature: ([expiry]) => `The delegation signature expired at ${new Date(Number(expiry) * 1000).toISOString()}.`,
   FailedCall: () => 'A low-level call failed.',
+  InsufficientBalance: ([balance, needed]) => `The contract holds ${balance} wei of ether but ${needed} is needed.`,
   ECDSAInvalidSignature: () => 'The signature is invalid.',
   ECDSAInvalidSignatureLength: () => 'The signature has the wrong length.',
   ECDSAInvalidSignatureS: () => 'The signature is malleable (high s).',

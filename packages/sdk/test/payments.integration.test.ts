@@ -170,7 +170,8 @@ describe('payment actions against a devnet', { timeout: 300_000 }, () => {
     const closing = await payer.requestCloseChannel({ channelId })
     assert.ok(closing.closesAt > 0n)
     await assert.rejects(payer.withdrawChannel({ channelId }), (e) => e instanceof ContractError && e.errorName === 'ChallengeWindowNotOver')
-    await payer.publicClient.request({ method: 'evm_increaseTime' as never, params: [120] as never })
+    // The devnet deploys the execution modules itself: 1-hour challenge window and unbonding.
+    await payer.publicClient.request({ method: 'evm_increaseTime' as never, params: [3700] as never })
     await payer.publicClient.request({ method: 'evm_mine' as never, params: [] as never })
     const w = await payer.withdrawChannel({ channelId })
     assert.equal(w.refund, USDT('15') - USDT('0.05'))
@@ -180,7 +181,7 @@ describe('payment actions against a devnet', { timeout: 300_000 }, () => {
     assert.ok(exit.unlockAt > 0n)
     assert.equal((await operator.getNode(nodeId)).status, 'Exiting')
     await assert.rejects(operator.withdrawNodeStake({ nodeId }), (e) => e instanceof ContractError && e.errorName === 'StakeLocked')
-    await payer.publicClient.request({ method: 'evm_increaseTime' as never, params: [120] as never })
+    await payer.publicClient.request({ method: 'evm_increaseTime' as never, params: [3700] as never })
     await payer.publicClient.request({ method: 'evm_mine' as never, params: [] as never })
     const out = await operator.withdrawNodeStake({ nodeId })
     assert.equal(out.amount, TEST_MIN_STAKE)

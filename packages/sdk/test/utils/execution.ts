@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { loadArtifact } from '@sahara/devnet'
-import { encodeFunctionData, parseEther, type Address, type Hex } from 'viem'
+import { encodeFunctionData, parseEther, zeroAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { createPublicClient, createWalletClient, defineChain, http } from 'viem'
 import { deploymentsToJson, type Deployments } from '../../src/index'
@@ -38,7 +38,8 @@ export async function ensureExecutionContracts(p: {
   }
   const module = async (name: string, init: unknown[]): Promise<Address> => {
     const art = loadArtifact(name)
-    const impl = await deploy(art.abi, art.bytecode, [])
+    // ExactPayments takes its receiver implementation; zero deploys a fresh one.
+    const impl = await deploy(art.abi, art.bytecode, name === 'ExactPayments' ? [zeroAddress] : [])
     return deploy(proxy.abi, proxy.bytecode, [impl, encodeFunctionData({ abi: art.abi, functionName: 'initialize', args: init } as never)])
   }
   const nodes = await module('NodeRegistry', [account.address, d.contracts.SaharaToken, d.contracts.AssetRegistry, TEST_MIN_STAKE, TEST_UNBONDING, TEST_MAX_FEE_BPS])
