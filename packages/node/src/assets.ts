@@ -1,3 +1,4 @@
+import type { Address } from 'viem'
 import type { AssetConfig, NodeConfig } from './config.ts'
 import type { ChainAdapter } from './chain/adapter.ts'
 import type { AssetTerms } from './payments/processor.ts'
@@ -15,6 +16,8 @@ export type ServedAsset = {
   id: string
   version: number
   terms: AssetTerms
+  /** Where x402 exact payments for this asset go (ExactPayments.receiverOf(nodeId, assetId)). */
+  payTo: Address
   runtime?: Runtime
   unavailable?: string
 }
@@ -57,9 +60,11 @@ async function buildRuntime(cfg: AssetConfig, r: Resolved, config: NodeConfig, s
 export async function loadAssets(config: NodeConfig, chain: ChainAdapter | undefined, store: ContentStoreLike, log: Logger): Promise<ServedAsset[]> {
   return Promise.all(
     config.assets.map(async (cfg): Promise<ServedAsset> => {
-      const base = { cfg, id: `sahara:${cfg.assetId}`, terms: { assetId: cfg.assetId, token: cfg.token, unitPrice: cfg.unitPrice, unitsPerCall: cfg.unitsPerCall } }
+      const terms = { assetId: cfg.assetId, token: cfg.token, unitPrice: cfg.unitPrice, unitsPerCall: cfg.unitsPerCall }
+      const base = { cfg, id: `sahara:${cfg.assetId}`, terms, payTo: config.contracts.ExactPayments }
       let r: Resolved
       try {
+        if (chain?.receiverOf) base.payTo = await chain.receiverOf(config.nodeId, cfg.assetId)
         r = await resolveVersion(cfg, chain)
       } catch (e) {
         log.error('asset_unavailable', { assetId: cfg.assetId, reason: (e as Error).message })

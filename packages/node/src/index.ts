@@ -3,7 +3,6 @@ export { loadConfig, parseConfig, type NodeConfig, type AssetConfig, type Settle
 export * from './errors.ts'
 export type { ChainAdapter, SettleCall, PayExactCall, SettleEntry, SignedTx, TxStatus } from './chain/adapter.ts'
 export { createViemChain } from './chain/viemChain.ts'
-export { paymentChannelsAbi, exactPaymentsAbi } from './chain/abis.ts'
 export { parseTicket, formatTicket, parseVoucherHeader, formatVoucherHeader } from './payments/headers.ts'
 export { merkleTree, merkleRoot, verifyProof, hashPair, sha256 } from './payments/merkle.ts'
 export { encodeReceipt, decodeReceipt, receiptLeaf, type ReceiptJson, type ReceiptFields } from './payments/receipt.ts'

@@ -124,6 +124,8 @@ export function testConfig(dataDir: string, extra: Record<string, unknown> = {})
       { assetId: '8', name: 'echo-free', runtime: 'echo', free: true, token: TOKEN, version: 1 },
     ],
     ...extra,
+    // These tests drive voucher-only (m = 0) rounds; tails settle only when forced.
+    settlement: { maxTailUnits: 0, ...((extra.settlement as Record<string, unknown> | undefined) ?? {}) },
   })
 }
 

@@ -75,6 +75,8 @@ describe('integration: anvil devnet', () => {
       nodeId: nodeId.toString(),
       signerPrivateKey: op.privateKey,
       logLevel: 'silent',
+      // Tails only when forced, so the round below exercises the voucher-only (m = 0) entry.
+      settlement: { maxTailUnits: 0 },
       assets: [{ assetId: agentId.toString(), name: 'penguin-agent', runtime: 'agent', unitPrice: unitPrice.toString(), token: usdt, tokenName: 'Tether USD (Sahara devnet)' }],
     })
     node = await startNode(config, { manualSettlement: true })

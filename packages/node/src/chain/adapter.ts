@@ -31,6 +31,12 @@ export interface ChainAdapter {
   laneSettled(channelId: bigint, assetId: bigint, lane: bigint): Promise<bigint>
   /** Whether a receipts root was recorded by a settle (count > 0 or timestamp > 0). */
   receiptsRecorded(root: Hex): Promise<boolean>
+  /**
+   * The x402 deposit address of (node, asset): ExactPayments.receiverOf. Exact payments must be
+   * authorized to it (it binds the money to the asset and the node). Without it (test chains) the
+   * ExactPayments address itself is advertised.
+   */
+  receiverOf?(nodeId: bigint, assetId: bigint): Promise<Address>
   /** Latest on-chain version of an asset and its content CID. */
   assetVersion(assetId: bigint): Promise<{ version: number; contentCid: string; metadataCid: string }>
   signSettle(call: SettleCall): Promise<SignedTx>

@@ -1,4 +1,4 @@
-import { assetRegistryAbi, fromContentRef } from '@sahara/sdk'
+import { assetRegistryAbi, exactPaymentsAbi, fromContentRef, paymentChannelsAbi } from '@sahara/sdk'
 import {
   createPublicClient,
   createWalletClient,
@@ -16,7 +16,6 @@ import {
 import { privateKeyToAccount } from 'viem/accounts'
 import { ChannelStatus, type ChannelInfo } from '../payments/types.ts'
 import { voucherMessage } from '../payments/eip712.ts'
-import { exactPaymentsAbi, paymentChannelsAbi } from './abis.ts'
 import type { ChainAdapter, PayExactCall, SettleCall, SignedTx, TxStatus } from './adapter.ts'
 
 export type ViemChainOptions = {
@@ -87,6 +86,9 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
     async receiptsRecorded(root) {
       const [nodeId, timestamp, count] = await publicClient.readContract({ address: o.paymentChannels, abi: paymentChannelsAbi, functionName: 'receiptsRecorded', args: [root] })
       return nodeId !== 0n || timestamp !== 0n || count !== 0n
+    },
+    receiverOf(nodeId, assetId) {
+      return publicClient.readContract({ address: o.exactPayments, abi: exactPaymentsAbi, functionName: 'receiverOf', args: [nodeId, assetId] })
     },
     async assetVersion(assetId) {
       const [version, info] = await publicClient.readContract({ address: o.assetRegistry, abi: assetRegistryAbi, functionName: 'latestVersion', args: [assetId] })

@@ -94,7 +94,7 @@ export function createNodeServer(ctx: HttpContext): Server {
     chainId: config.chainId,
     network: config.x402Network,
     paymentChannels: config.contracts.PaymentChannels,
-    exactPayments: config.contracts.ExactPayments,
+    exactPayTo: a.payTo,
   })
 
   const resourceUrl = (req: IncomingMessage) => `http://${req.headers.host ?? `${config.host}:${config.port}`}${req.url ?? '/'}`

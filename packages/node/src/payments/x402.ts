@@ -18,19 +18,23 @@ export type RequirementInput = {
   chainId: number
   network: string
   paymentChannels: Address
-  exactPayments: Address
+  /** x402 exact payTo: the asset's deposit address (ExactPayments.receiverOf). */
+  exactPayTo: Address
 }
 
 const MAX_TIMEOUT_S = 60
 
-/** x402 v1 body: an "exact" requirement (EIP-3009 to ExactPayments) and a "sahara-channel" one. */
+/**
+ * x402 v1 body: an "exact" requirement (EIP-3009 to the asset's deposit address,
+ * ExactPayments.receiverOf(nodeId, assetId)) and a "sahara-channel" one.
+ */
 export function paymentRequired(r: RequirementInput, error: string) {
   const common = { resource: r.resource, description: r.description, mimeType: 'application/json', maxTimeoutSeconds: MAX_TIMEOUT_S, asset: r.token, maxAmountRequired: r.price.toString() }
   return {
     x402Version: 1,
     error,
     accepts: [
-      { scheme: 'exact', network: r.network, ...common, payTo: r.exactPayments, outputSchema: null, extra: { name: r.tokenName, version: r.tokenVersion } },
+      { scheme: 'exact', network: r.network, ...common, payTo: r.exactPayTo, outputSchema: null, extra: { name: r.tokenName, version: r.tokenVersion } },
       {
         scheme: 'sahara-channel',
         network: r.network,
@@ -57,7 +61,7 @@ export function paymentRequiredV2(r: RequirementInput, error: string) {
     error,
     resource: { url: r.resource, description: r.description, mimeType: 'application/json' },
     accepts: [
-      { scheme: 'exact', network: `eip155:${r.chainId}`, amount: r.price.toString(), asset: r.token, payTo: r.exactPayments, maxTimeoutSeconds: MAX_TIMEOUT_S, extra: { name: r.tokenName, version: r.tokenVersion } },
+      { scheme: 'exact', network: `eip155:${r.chainId}`, amount: r.price.toString(), asset: r.token, payTo: r.exactPayTo, maxTimeoutSeconds: MAX_TIMEOUT_S, extra: { name: r.tokenName, version: r.tokenVersion } },
     ],
   }
 }
@@ -116,8 +120,8 @@ const transferTypes = {
 } as const
 
 /** Off-chain checks of an EIP-3009 authorization for this call (the token verifies again on-chain). */
-export async function verifyExact(a: ExactAuthorization, r: Pick<RequirementInput, 'price' | 'token' | 'tokenName' | 'tokenVersion' | 'chainId' | 'exactPayments'>, now: bigint): Promise<void> {
-  if (a.to !== getAddress(r.exactPayments)) throw new PaymentRequiredError('wrong_pay_to', `The authorization must pay ExactPayments (${r.exactPayments}).`)
+export async function verifyExact(a: ExactAuthorization, r: Pick<RequirementInput, 'price' | 'token' | 'tokenName' | 'tokenVersion' | 'chainId' | 'exactPayTo'>, now: bigint): Promise<void> {
+  if (a.to !== getAddress(r.exactPayTo)) throw new PaymentRequiredError('wrong_pay_to', `The authorization must pay this asset's deposit address ${r.exactPayTo} (payTo of the requirement).`)
   if (a.value < r.price) throw new PaymentRequiredError('insufficient_amount', `This call costs ${r.price}; the authorization is for ${a.value}.`)
   if (a.validAfter > now) throw new PaymentRequiredError('authorization_not_yet_valid', 'The authorization is not valid yet.')
   if (a.validBefore <= now + 10n) throw new PaymentRequiredError('authorization_expired', 'The authorization has expired (or expires within 10 s).')
