@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { deployProtocol, devAccounts, localChain, publicClientFor, startAnvil, walletClientFor } from '@sahara/devnet'
 import { runPaymentsGasBench } from './payments-gas.ts'
+import { runThroughputBench } from './payments-throughput.ts'
 import { printTable } from './table.ts'
 
 export async function runPaymentsBench(o: { quick: boolean; here: string }): Promise<void> {
@@ -27,6 +28,13 @@ export async function runPaymentsBench(o: { quick: boolean; here: string }): Pro
   } finally {
     await anvil.stop()
   }
+  const throughput = await runThroughputBench({ quick: o.quick, log })
+  result.throughput = throughput
+  console.log('\nthroughput (one node process, 64 keep-alive connections, load generator in this process):')
+  for (const r of throughput.rows) {
+    console.log(`  ${r.model.padEnd(5)} ${r.paid ? 'paid  ' : 'unpaid'} ${String(Math.round(r.rps)).padStart(7)} calls/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms  errors ${r.errors}`)
+  }
+  console.log(`  overhead (unpaid/paid calls/s, best runs): echo ${throughput.ratios.echoUnpaidOverPaid}x, onnx ${throughput.ratios.onnxUnpaidOverPaid}x (target <= 1.25x)`)
   const file = path.join(o.here, 'results', o.quick ? 'payments.quick.json' : 'payments.json')
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
