@@ -3,13 +3,13 @@ import {
   encodeAbiParameters,
   hashDomain,
   keccak256,
-  recoverTypedDataAddress,
   serializeSignature,
   type Address,
   type Hex,
 } from 'viem'
 import { sign } from 'viem/accounts'
 import { createRequire } from 'node:module'
+import { paymentsDomain, receiptBatchTypes, recoverVoucherSigner as recoverSigner, voucherTypes } from '@sahara/sdk'
 
 type NativeSecp256k1 = { ecdsaSign(msg32: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number } }
 
@@ -29,40 +29,19 @@ const native = loadNative()
 export const nativeSigning = native !== undefined
 import type { SignedVoucher, Voucher } from './types.ts'
 
-export const DOMAIN_NAME = 'Sahara PaymentChannels'
-export const DOMAIN_VERSION = '1'
-
 export type ChannelsDomain = { chainId: number; verifyingContract: Address }
 
+/** The PaymentChannels EIP-712 domain (the SDK owns the name, version and types). */
 export function channelsDomain(d: ChannelsDomain) {
-  return { name: DOMAIN_NAME, version: DOMAIN_VERSION, chainId: d.chainId, verifyingContract: d.verifyingContract } as const
+  return paymentsDomain(d.chainId, d.verifyingContract)
 }
 
-export const voucherTypes = {
-  Voucher: [
-    { name: 'channelId', type: 'uint256' },
-    { name: 'lane', type: 'uint256' },
-    { name: 'assetId', type: 'uint256' },
-    { name: 'cumulative', type: 'uint256' },
-    { name: 'anchor', type: 'bytes32' },
-    { name: 'unitPrice', type: 'uint256' },
-    { name: 'maxUnits', type: 'uint256' },
-    { name: 'expiresAt', type: 'uint256' },
-  ],
-} as const
-
-export const receiptBatchTypes = {
-  ReceiptBatch: [
-    { name: 'nodeId', type: 'uint256' },
-    { name: 'root', type: 'bytes32' },
-    { name: 'sequence', type: 'uint256' },
-  ],
-} as const
+export { voucherTypes, receiptBatchTypes }
 
 /** Recovers the voucher's signer under the PaymentChannels domain (wrong domain -> other address). */
 export async function recoverVoucherSigner(domain: ChannelsDomain, v: SignedVoucher): Promise<Address> {
   const { signature, ...message } = v
-  return recoverTypedDataAddress({ domain: channelsDomain(domain), types: voucherTypes, primaryType: 'Voucher', message, signature })
+  return recoverSigner(channelsDomain(domain), message, signature)
 }
 
 export function voucherMessage(v: SignedVoucher): Voucher {

@@ -1,17 +1,7 @@
 import type { Address, Hex } from 'viem'
 
-/** EIP-712 Voucher (spec) plus its signature by the channel signer. */
-export type Voucher = {
-  channelId: bigint
-  lane: bigint
-  assetId: bigint
-  cumulative: bigint
-  anchor: Hex
-  unitPrice: bigint
-  maxUnits: bigint
-  expiresAt: bigint
-}
-export type SignedVoucher = Voucher & { signature: Hex }
+/** EIP-712 Voucher (spec; the SDK owns the type) plus its signature by the channel signer. */
+export type { SignedVoucher, Voucher } from '@sahara/sdk'
 
 /** Parsed X-Sahara-Ticket. `laneKey` is the canonical "<channelId>.<assetId>.<lane>" prefix. */
 export type Ticket = {
