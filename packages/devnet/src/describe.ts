@@ -44,8 +44,5 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
   lines.push('')
   lines.push('Funded dev accounts (anvil public test keys: NEVER use them on a real network):')
   devnet.accounts.slice(0, 5).forEach((a, i) => lines.push(`  (${i}) ${a.address}  ${a.privateKey}${i === 0 ? '  deployer/admin' : ''}`))
-  lines.push('')
-  lines.push('Funded dev accounts (anvil public test keys: NEVER use them on a real network):')
-  devnet.accounts.slice(0, 5).forEach((a, i) => lines.push(`  (${i}) ${a.address}  ${a.privateKey}${i === 0 ? '  deployer/admin' : ''}`))
   return lines
 }

@@ -2,7 +2,7 @@
 // `--seed` the demo assets plus an execution node (packages/node) serving the seeded ONNX model and
 // agent behind the paid OpenAI-compatible API. Later plain starts bring the same node back.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { formatUnits } from 'viem'
 import { launchDevnet } from '@sahara/devnet'
 import { parseConfig, startNode, type RunningNode } from '@sahara/node'
@@ -28,12 +28,17 @@ await launchDevnet({
     if (!raw) return { lines: ['', 'No execution node: run `npm start --seed` to serve the demo model and agent.'], stop: async () => {} }
     const node = await startWithFallback(raw, nodeDir)
     const agent = parseConfig(raw, nodeDir).assets[0]!
+    // The CLI finds the default devnet by itself; anything else is spelled out.
+    const where = [
+      ...(devnet.rpcUrl !== 'http://127.0.0.1:8545' ? [`--rpc-url ${devnet.rpcUrl}`] : []),
+      ...(relative(process.cwd(), devnet.deploymentsFile) !== join('.sahara', 'devnet', 'deployments', `${devnet.chainId}.json`) ? [`--deployments ${devnet.deploymentsFile}`] : []),
+    ].join(' ')
     const lines = [
       '',
       `Execution node #${String(raw.nodeId)} at ${node.url} (OpenAI-compatible: ${node.url}/v1, metrics: ${node.url}/metrics)`,
       `  serves ${parseConfig(raw, nodeDir).assets.map((a) => `${a.name} (asset #${a.assetId}, ${formatUnits(a.unitPrice, 6)} USDT/call)`).join(', ')}`,
       '  Try a paid prediction (dev account #2 pays through a payment channel):',
-      `    npx sahara call ${agent.assetId} --node ${node.url} --prompt "bill_length_mm=39.1 bill_depth_mm=18.7 flipper_length_mm=181 body_mass_g=3750" --private-key ${devnet.accounts[2]!.privateKey}`,
+      `    npx sahara ${where ? `${where} ` : ''}call ${agent.assetId} --node ${node.url} --prompt "bill_length_mm=39.1 bill_depth_mm=18.7 flipper_length_mm=181 body_mass_g=3750" --private-key ${devnet.accounts[2]!.privateKey}`,
     ]
     return { lines, stop: () => node.close() }
   },

@@ -38,11 +38,13 @@ export function parseFeatures(input: unknown, names: readonly string[]): number[
         throw new MalformedError('bad_features', 'The features are not valid JSON.')
       }
     } else {
+      // k=v (or k: v) pairs separated by commas, semicolons, newlines or spaces.
       const obj: Record<string, number> = {}
-      for (const part of s.split(/[,;\n]+/)) {
-        const m = /^\s*([A-Za-z0-9_.-]+)\s*[=:]\s*(-?[0-9.eE+-]+)\s*$/.exec(part)
-        if (!m) throw new MalformedError('bad_features', `Cannot read "${part.trim()}": use k=v pairs or a JSON array of ${names.length} numbers.`)
-        obj[m[1]!] = Number(m[2])
+      const pair = /([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(-?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)/g
+      for (const m of s.matchAll(pair)) obj[m[1]!] = Number(m[2])
+      const rest = s.replace(pair, '').trim()
+      if (rest !== '' && !/^[\s,;]+$/.test(rest)) {
+        throw new MalformedError('bad_features', `Cannot read "${rest.replace(/^[\s,;]+|[\s,;]+$/g, '').slice(0, 80)}": use k=v pairs or a JSON array of ${names.length} numbers.`)
       }
       v = obj
     }

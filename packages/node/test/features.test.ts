@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parseFeatures } from '../src/runtimes/onnx.ts'
+
+const NAMES = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'] as const
+const ADELIE = [39.1, 18.7, 181, 3750]
+
+describe('classifier inputs', () => {
+  it('reads k=v pairs separated by commas, semicolons, newlines or spaces, JSON arrays and objects', () => {
+    for (const input of [
+      'bill_length_mm=39.1, bill_depth_mm=18.7, flipper_length_mm=181, body_mass_g=3750',
+      'bill_length_mm=39.1 bill_depth_mm=18.7 flipper_length_mm=181 body_mass_g=3750',
+      'body_mass_g: 3750; flipper_length_mm: 181\nbill_depth_mm=18.7 bill_length_mm=39.1',
+      '[39.1, 18.7, 181, 3750]',
+      ADELIE,
+      { bill_length_mm: 39.1, bill_depth_mm: 18.7, flipper_length_mm: 181, body_mass_g: 3750 },
+    ]) {
+      assert.deepEqual(parseFeatures(input, NAMES), ADELIE, JSON.stringify(input))
+    }
+  })
+  it('rejects text that is not k=v pairs, with the offending part in the message', () => {
+    assert.throws(() => parseFeatures('bill_length_mm=39.1 and then some', NAMES), /Cannot read "and then some"/)
+    assert.throws(() => parseFeatures('tell me about penguins', NAMES), /use k=v pairs or a JSON array of 4 numbers/)
+  })
+})
