@@ -52,22 +52,24 @@ describe('x402 exact end to end: stock @x402/fetch client -> node -> ExactPaymen
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('pays a prediction with a stock v2 client; the payment reaches the vault to the wei; a replayed header moves nothing', async () => {
+  it('pays predictions with a stock v2 client; every payment reaches the vault to the wei; a replayed header moves nothing', async () => {
     const usdt = ppu.token
     const vault = devnet.deployments.contracts.RevenueVault
     const exact = devnet.deployments.contracts.ExactPayments!
     const price = ppu.agent.unitPrice
+    const nodeFee = (price * BigInt(DEMO_NODE_FEE_BPS)) / BPS
     const balance = (a: Address) => devnet.publicClient.readContract({ address: usdt, abi: erc20Abi, functionName: 'balanceOf', args: [a] })
     const depositAddress = await devnet.publicClient.readContract({ address: exact, abi: exactPaymentsAbi, functionName: 'receiverOf', args: [exec.nodeId, ppu.agent.assetId] })
     const snapshot = async () => ({ payer: await balance(payer), operator: await balance(exec.operator), vault: await balance(vault), deposit: await balance(depositAddress) })
-    const before0 = await snapshot()
 
-    // Records what the stock client puts on the wire (for the replay below); changes nothing.
-    const sent: Request[] = []
+    // Records what the stock client puts on the wire and gets back (for the checks and the
+    // replay below); changes nothing.
+    const wire: { req: Request; res: Response }[] = []
     const transport: typeof fetch = async (input, init) => {
       const req = new Request(input, init)
-      sent.push(req.clone())
-      return fetch(req)
+      const res = await fetch(req.clone())
+      wire.push({ req, res: res.clone() })
+      return res
     }
     const paidFetch = wrapFetchWithPaymentFromConfig(transport, {
       schemes: [{ network: `eip155:${devnet.chainId}`, client: new ExactEvmScheme(privateKeyToAccount(payerKey)) }],
@@ -76,56 +78,70 @@ describe('x402 exact end to end: stock @x402/fetch client -> node -> ExactPaymen
       spendControls: { allowedAssets: [{ network: `eip155:${devnet.chainId}`, asset: usdt, maxAmountPerPayment: price.toString() }] },
     })
     const body = JSON.stringify({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] })
-    const res = await paidFetch(`${node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-    const text = await res.text()
-    assert.equal(res.status, 200, text)
-    const completion = JSON.parse(text) as { choices: { message: { content: string } }[] }
-    assert.match(completion.choices[0]!.message.content, /Adelie/)
 
-    // Two requests: unpaid (402) then the one carrying PAYMENT-SIGNATURE.
-    assert.equal(sent.length, 2)
-    assert.equal(sent[0]!.headers.get('payment-signature'), null)
-    const signature = sent[1]!.headers.get('payment-signature')
-    assert.ok(signature, 'the stock client sent PAYMENT-SIGNATURE')
+    /** One paid call through the stock client, traced on-chain to the wei. */
+    const payOnce = async (firstUse: boolean) => {
+      const before = await snapshot()
+      wire.length = 0
+      const res = await paidFetch(`${node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const text = await res.text()
+      assert.equal(res.status, 200, text)
+      const completion = JSON.parse(text) as { choices: { message: { content: string } }[] }
+      assert.match(completion.choices[0]!.message.content, /Adelie/)
 
-    const header = res.headers.get('payment-response')
-    assert.ok(header, 'PAYMENT-RESPONSE header')
-    const settle = decodePaymentResponseHeader(header)
-    assert.equal(settle.success, true)
-    assert.equal(settle.network, `eip155:${devnet.chainId}`)
-    assert.equal(settle.payer?.toLowerCase(), payer.toLowerCase())
-    assert.match(settle.transaction, /^0x[0-9a-f]{64}$/i)
+      // Two requests: unpaid (402 + PAYMENT-REQUIRED) then the one carrying PAYMENT-SIGNATURE.
+      assert.equal(wire.length, 2)
+      assert.equal(wire[0]!.res.status, 402)
+      assert.equal(wire[0]!.req.headers.get('payment-signature'), null)
+      const required = JSON.parse(Buffer.from(wire[0]!.res.headers.get('payment-required')!, 'base64').toString()) as { accepts: Record<string, unknown>[] }
+      assert.deepEqual(required.accepts.map((a) => [a.scheme, a.network, a.amount, a.payTo, a.asset]), [['exact', `eip155:${devnet.chainId}`, price.toString(), depositAddress, usdt]])
+      const signature = wire[1]!.req.headers.get('payment-signature')
+      assert.ok(signature, 'the stock client sent PAYMENT-SIGNATURE')
 
-    // Money: payer -> deposit address -> node fee + vault, to the wei.
-    const after1 = await snapshot()
-    const nodeFee = (price * BigInt(DEMO_NODE_FEE_BPS)) / BPS
-    assert.equal(before0.payer - after1.payer, price, 'the payer paid exactly the price')
-    assert.equal(after1.operator - before0.operator, nodeFee, 'the operator got exactly the node fee')
-    assert.equal(after1.vault - before0.vault, price - nodeFee, 'the vault got the rest')
-    assert.equal(after1.deposit, before0.deposit, 'nothing stays in the deposit address')
+      const header = res.headers.get('payment-response')
+      assert.ok(header, 'PAYMENT-RESPONSE header')
+      const settle = decodePaymentResponseHeader(header)
+      assert.equal(settle.success, true)
+      assert.equal(settle.network, `eip155:${devnet.chainId}`)
+      assert.equal(settle.payer?.toLowerCase(), payer.toLowerCase())
+      assert.match(settle.transaction, /^0x[0-9a-f]{64}$/i)
 
-    const receipt = await devnet.publicClient.getTransactionReceipt({ hash: settle.transaction as Hex })
-    assert.equal(receipt.status, 'success')
-    const swept = parseEventLogs({ abi: exactPaymentsAbi, logs: receipt.logs, eventName: 'Swept' })
-    assert.equal(swept.length, 1)
-    assert.equal(swept[0]!.args.amount, price)
-    assert.equal(swept[0]!.args.nodeFee, nodeFee)
-    assert.equal(swept[0]!.args.receiver, depositAddress)
-    const credits = parseEventLogs({ abi: revenueVaultAbi, logs: receipt.logs, eventName: 'RevenueReceived' })
-    assert.equal(credits.length, 1)
-    const c = credits[0]!.args
-    const amount = price - nodeFee
-    const fee = (amount * PROTOCOL_FEE_BPS) / BPS
-    const royalties = ((amount - fee) * AGENT_ROYALTY_BPS) / BPS
-    assert.equal(c.assetId, ppu.agent.assetId)
-    assert.equal(c.token, usdt)
-    assert.equal(c.amount, amount)
-    assert.equal(c.fee, fee)
-    assert.equal(c.royalties, royalties)
-    assert.equal(c.ownerPart, amount - fee - royalties)
-    assert.equal(c.contributorsPart, 0n)
-    assert.equal(c.owner, ppu.agent.owner)
-    console.log(`x402 stock: price ${price}, node fee ${nodeFee}, vault ${amount} = protocol fee ${fee} + royalties ${royalties} + owner ${c.ownerPart}; tx ${settle.transaction} (gas ${receipt.gasUsed})`)
+      // Money: payer -> deposit address -> node fee + vault, to the wei.
+      const after = await snapshot()
+      assert.equal(before.payer - after.payer, price, 'the payer paid exactly the price')
+      assert.equal(after.operator - before.operator, nodeFee, 'the operator got exactly the node fee')
+      assert.equal(after.vault - before.vault, price - nodeFee, 'the vault got the rest')
+      assert.equal(after.deposit, 0n, 'nothing stays in the deposit address')
+
+      const receipt = await devnet.publicClient.getTransactionReceipt({ hash: settle.transaction as Hex })
+      assert.equal(receipt.status, 'success')
+      assert.equal(parseEventLogs({ abi: exactPaymentsAbi, logs: receipt.logs, eventName: 'ReceiverDeployed' }).length, firstUse ? 1 : 0)
+      const swept = parseEventLogs({ abi: exactPaymentsAbi, logs: receipt.logs, eventName: 'Swept' })
+      assert.equal(swept.length, 1)
+      assert.equal(swept[0]!.args.amount, price)
+      assert.equal(swept[0]!.args.nodeFee, nodeFee)
+      assert.equal(swept[0]!.args.receiver, depositAddress)
+      const credits = parseEventLogs({ abi: revenueVaultAbi, logs: receipt.logs, eventName: 'RevenueReceived' })
+      assert.equal(credits.length, 1)
+      const c = credits[0]!.args
+      const amount = price - nodeFee
+      const fee = (amount * PROTOCOL_FEE_BPS) / BPS
+      const royalties = ((amount - fee) * AGENT_ROYALTY_BPS) / BPS
+      assert.equal(c.assetId, ppu.agent.assetId)
+      assert.equal(c.token, usdt)
+      assert.equal(c.payer, exact)
+      assert.equal(c.amount, amount)
+      assert.equal(c.fee, fee)
+      assert.equal(c.royalties, royalties)
+      assert.equal(c.ownerPart, amount - fee - royalties)
+      assert.equal(c.contributorsPart, 0n)
+      assert.equal(c.owner, ppu.agent.owner)
+      console.log(`x402 stock: price ${price} = node fee ${nodeFee} + vault ${amount} (protocol fee ${fee} + royalties ${royalties} + owner ${c.ownerPart}); payExact gas ${receipt.gasUsed}${firstUse ? ' (deploys the deposit address)' : ''}`)
+      return { signature, after }
+    }
+
+    await payOnce(true)
+    const { signature, after } = await payOnce(false)
 
     // The same payment header again: 409, no money moves.
     const replay = await fetch(`${node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'payment-signature': signature }, body })
@@ -133,6 +149,6 @@ describe('x402 exact end to end: stock @x402/fetch client -> node -> ExactPaymen
     const err = (await replay.json()) as { error: { code: string } }
     assert.equal(err.error.code, 'authorization_replayed')
     assert.equal(replay.headers.get('payment-response'), null)
-    assert.deepEqual(await snapshot(), after1)
+    assert.deepEqual(await snapshot(), after)
   })
 })
