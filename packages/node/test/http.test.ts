@@ -45,12 +45,18 @@ describe('node HTTP', () => {
     assert.equal(exact.payTo, EXACT)
     assert.equal(exact.maxAmountRequired, UNIT_PRICE.toString())
     assert.equal(exact.asset, TOKEN)
+    // The stock v1 client validates every entry with zod: optional fields are absent, never null.
+    assert.ok(Object.values(exact).every((v) => v !== null), JSON.stringify(exact))
+    assert.match(exact.resource, /^http:\/\/127\.0\.0\.1:\d+\/v1\/invoke\/7$/)
     assert.equal(channel.scheme, 'sahara-channel')
     assert.equal(channel.payTo, CHANNELS)
     assert.deepEqual(channel.extra, { nodeId: '1', assetId: '7', version: 1, unitPrice: '1000', unitsPerCall: 1, channels: CHANNELS, chainId: CHAIN_ID })
     const v2 = JSON.parse(Buffer.from(r.headers.get('payment-required')!, 'base64').toString())
     assert.equal(v2.x402Version, 2)
     assert.equal(v2.accepts[0].network, `eip155:${CHAIN_ID}`)
+    assert.deepEqual(Object.keys(v2).sort(), ['accepts', 'error', 'resource', 'x402Version'])
+    assert.deepEqual(v2.accepts[0], { scheme: 'exact', network: `eip155:${CHAIN_ID}`, amount: UNIT_PRICE.toString(), asset: TOKEN, payTo: EXACT, maxTimeoutSeconds: 60, extra: { name: 'Tether USD', version: '1' } })
+    assert.equal(v2.resource.url, exact.resource)
   })
 
   it('serves free assets without payment', async () => {

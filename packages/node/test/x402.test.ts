@@ -84,6 +84,7 @@ describe('x402 exact', () => {
       [authorization({ key: OTHER_KEY }), 401, 'bad_authorization_signature'],
       [authorization({ tokenName: 'Other' }), 401, 'bad_authorization_signature'],
       [authorization({ value: UNIT_PRICE - 1n }), 402, 'insufficient_amount'],
+      [authorization({ value: UNIT_PRICE + 1n }), 402, 'amount_mismatch'],
       [authorization({ to: TOKEN }), 402, 'wrong_pay_to'],
       [authorization({ validBefore: 5n }), 402, 'authorization_expired'],
     ]

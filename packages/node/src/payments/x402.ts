@@ -34,7 +34,8 @@ export function paymentRequired(r: RequirementInput, error: string) {
     x402Version: 1,
     error,
     accepts: [
-      { scheme: 'exact', network: r.network, ...common, payTo: r.exactPayTo, outputSchema: null, extra: { name: r.tokenName, version: r.tokenVersion } },
+      // No `outputSchema: null`: the stock v1 client's schema allows the field absent, not null.
+      { scheme: 'exact', network: r.network, ...common, payTo: r.exactPayTo, extra: { name: r.tokenName, version: r.tokenVersion } },
       {
         scheme: 'sahara-channel',
         network: r.network,
@@ -123,6 +124,9 @@ const transferTypes = {
 export async function verifyExact(a: ExactAuthorization, r: Pick<RequirementInput, 'price' | 'token' | 'tokenName' | 'tokenVersion' | 'chainId' | 'exactPayTo'>, now: bigint): Promise<void> {
   if (a.to !== getAddress(r.exactPayTo)) throw new PaymentRequiredError('wrong_pay_to', `The authorization must pay this asset's deposit address ${r.exactPayTo} (payTo of the requirement).`)
   if (a.value < r.price) throw new PaymentRequiredError('insufficient_amount', `This call costs ${r.price}; the authorization is for ${a.value}.`)
+  // "exact" means exact (the x402 reference facilitator rejects any other value): an overpaying
+  // client is buggy, and its extra would be booked as revenue with no way back.
+  if (a.value !== r.price) throw new PaymentRequiredError('amount_mismatch', `This call costs exactly ${r.price}; the authorization is for ${a.value}.`)
   if (a.validAfter > now) throw new PaymentRequiredError('authorization_not_yet_valid', 'The authorization is not valid yet.')
   if (a.validBefore <= now + 10n) throw new PaymentRequiredError('authorization_expired', 'The authorization has expired (or expires within 10 s).')
   let signer: Address
