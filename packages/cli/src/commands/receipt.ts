@@ -16,6 +16,15 @@ import { connect } from '../context'
 import { UsageError } from '../errors'
 import { emit, table, type GlobalOptions } from '../output'
 
+/** The url of a call recorded in a receipts file -> the node's base URL. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}
+
 type Input = { header: string; node?: string | undefined; label: string }
 
 /**
@@ -34,7 +43,7 @@ function readInputs(arg: string): Input[] {
       throw new UsageError(`${arg} line ${i + 1} is not JSON.`)
     }
     if (typeof o.receipt !== 'string') throw new UsageError(`${arg} line ${i + 1} has no "receipt" header string.`)
-    return { header: o.receipt, node: typeof o.url === 'string' ? o.url : undefined, label: `${arg}:${i + 1}` }
+    return { header: o.receipt, node: typeof o.url === 'string' ? originOf(o.url) : undefined, label: `${arg}:${i + 1}` }
   })
 }
 
