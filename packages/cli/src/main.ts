@@ -8,6 +8,8 @@ import { cidCommand } from './commands/cid'
 import { faucetCommand } from './commands/faucet'
 import { licenseCommand } from './commands/license'
 import { nodeCommand } from './commands/node'
+import { nodeStartCommand } from './commands/nodeStart'
+import { receiptCommand } from './commands/receipt'
 import { revenueCommand } from './commands/revenue'
 import { sharesCommand } from './commands/shares'
 import { UsageError } from './errors'
@@ -34,9 +36,8 @@ export function buildProgram(): Command {
   cidCommand(program)
   channelCommand(program)
   callCommand(program)
-  // Hook: the node daemon attaches `sahara node start` here, e.g. nodeStartCommand(node).
-  const node = nodeCommand(program)
-  void node
+  receiptCommand(program)
+  nodeStartCommand(nodeCommand(program))
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
   return program
 }

@@ -99,6 +99,11 @@ export class FakeChain implements ChainAdapter {
   async gasUsed(): Promise<bigint> {
     return 100_000n
   }
+  /** One block per mined transaction, numbered in mining order. */
+  async txBlockNumber(hash: Hash): Promise<bigint | undefined> {
+    const i = [...this.mined].indexOf(hash)
+    return i < 0 ? undefined : BigInt(i + 1)
+  }
   now(): bigint {
     return this.clock
   }

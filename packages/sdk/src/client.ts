@@ -10,6 +10,8 @@ export type SaharaClientConfig = {
   deployments: Deployments
 }
 
+type VerifyArgs = Parameters<typeof actions.verifyReceiptOnChain>
+
 type Tail<F> = F extends (ctx: never, ...rest: infer R) => infer Ret ? (...rest: R) => Ret : never
 
 /**
@@ -45,6 +47,7 @@ export function createSaharaClient(config: SaharaClientConfig) {
     getNodeService: r(actions.getNodeService),
     getChannel: r(actions.getChannel),
     getLaneSettled: r(actions.getLaneSettled),
+    verifyReceiptOnChain: (receipt: VerifyArgs[2], proof: VerifyArgs[3]) => actions.verifyReceiptOnChain(read.publicClient, read.deployments, receipt, proof),
     // writes
     registerAsset: w('registerAsset', actions.registerAsset),
     registerAssets: w('registerAssets', actions.registerAssets),

@@ -45,6 +45,8 @@ export interface ChainAdapter {
   /** Waits up to `timeoutMs` for the receipt. */
   waitTx(hash: Hash, timeoutMs: number): Promise<TxStatus>
   gasUsed(hash: Hash): Promise<bigint | undefined>
+  /** Block that included a mined transaction (receipt proofs name it); undefined when unknown. */
+  txBlockNumber?(hash: Hash): Promise<bigint | undefined>
   /** Chain time in seconds (latest block timestamp, cached briefly). */
   now(): bigint
 }

@@ -140,6 +140,13 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
         return undefined
       }
     },
+    async txBlockNumber(hash) {
+      try {
+        return (await publicClient.getTransactionReceipt({ hash })).blockNumber
+      } catch {
+        return undefined
+      }
+    },
     now: () => {
       const wall = BigInt(Math.floor(Date.now() / 1000))
       return nowCache > wall ? nowCache : wall

@@ -10,6 +10,7 @@ import type { PaymentProcessor } from '../payments/processor.ts'
 import { encodeReceipt, receiptLeaf, type ReceiptFields } from '../payments/receipt.ts'
 import { decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type RequirementInput } from '../payments/x402.ts'
 import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
+import { groupProof } from '../settlement/groupProof.ts'
 import type { Store } from '../store/db.ts'
 import type { Logger } from '../util/log.ts'
 import type { Metrics } from './metrics.ts'
@@ -281,6 +282,27 @@ export function createNodeServer(ctx: HttpContext): Server {
     }
   }
 
+  // a confirmed transaction's block never changes: ask the chain once per settlement
+  const blockOf = new Map<string, bigint>()
+  const GROUP_ROOT = /^0x[0-9a-fA-F]{64}$/
+
+  /** GET /v1/receipts/groups/<groupRoot>: the top proof groupRoot -> receiptsRoot and the settlement tx. */
+  const receiptGroup = async (res: ServerResponse, route: string, rootParam: string) => {
+    if (!GROUP_ROOT.test(rootParam)) throw new MalformedError('malformed_group_root', 'The group root must be 0x followed by 64 hex digits.')
+    const p = groupProof(ctx.store, Buffer.from(rootParam.slice(2), 'hex'))
+    if (!p) throw new NotFoundError('unknown_group', `This node committed no receipt group with root ${rootParam.toLowerCase()}.`)
+    let blockNumber: bigint | undefined
+    if (p.status === 'settled' && p.txHash) {
+      blockNumber = blockOf.get(p.txHash)
+      if (blockNumber === undefined && ctx.chain?.txBlockNumber) {
+        blockNumber = await ctx.chain.txBlockNumber(p.txHash).catch(() => undefined)
+        if (blockNumber !== undefined) blockOf.set(p.txHash, blockNumber)
+      }
+    }
+    metrics.request(route, 200)
+    sendJson(res, 200, blockNumber === undefined ? p : { ...p, blockNumber: blockNumber.toString() })
+  }
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const start = performance.now()
     const url = req.url ?? '/'
@@ -301,6 +323,9 @@ export function createNodeServer(ctx: HttpContext): Server {
           object: 'list',
           data: ctx.assets.map((a) => ({ id: a.id, object: 'model', created: 0, owned_by: `sahara-node-${nodeId}`, name: a.cfg.name, runtime: a.cfg.runtime, version: a.version, available: !!a.runtime, price: { token: a.cfg.token, unitPrice: a.cfg.unitPrice.toString(), unitsPerCall: a.cfg.unitsPerCall, free: a.cfg.free } })),
         })
+      } else if (method === 'GET' && path.startsWith('/v1/receipts/groups/')) {
+        route = '/v1/receipts/groups/:root'
+        p = receiptGroup(res, route, path.slice('/v1/receipts/groups/'.length))
       } else if (method === 'GET' && path === '/health') {
         metrics.request(route, 200)
         sendJson(res, 200, ctx.health())

@@ -22,6 +22,10 @@ CREATE TABLE IF NOT EXISTS receipt_groups (
   seq INTEGER PRIMARY KEY, root BLOB NOT NULL, count INTEGER NOT NULL, signature TEXT NOT NULL,
   created_at INTEGER NOT NULL, settlement_id INTEGER, receipts BLOB NOT NULL, lane_deltas TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS groups_unsettled ON receipt_groups(settlement_id) WHERE settlement_id IS NULL;
+-- Lookups of a receipt's group by its root (GET /v1/receipts/groups/<root>) and of the groups of a
+-- settlement in order (its receipts root is the tree over their roots).
+CREATE INDEX IF NOT EXISTS groups_root ON receipt_groups(root);
+CREATE INDEX IF NOT EXISTS groups_settlement ON receipt_groups(settlement_id, seq) WHERE settlement_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS settlements (
   id INTEGER PRIMARY KEY, token TEXT NOT NULL, root BLOB NOT NULL, first_seq INTEGER, last_seq INTEGER,
   receipt_count INTEGER NOT NULL, entries TEXT NOT NULL, status TEXT NOT NULL, tx_hash TEXT, raw_tx TEXT,
@@ -126,6 +130,8 @@ export class Store {
       settlement: db.prepare('SELECT * FROM settlements WHERE id = ?'),
       groupReceipts: db.prepare('SELECT receipts FROM receipt_groups WHERE seq = ?'),
       group: db.prepare('SELECT seq, root, count, signature, settlement_id FROM receipt_groups WHERE seq = ?'),
+      groupByRoot: db.prepare('SELECT seq, root, count, signature, settlement_id FROM receipt_groups WHERE root = ? ORDER BY seq LIMIT 1'),
+      settlementGroupRoots: db.prepare('SELECT root FROM receipt_groups WHERE settlement_id = ? ORDER BY seq'),
       insExact: db.prepare(
         `INSERT INTO exact_payments (payer, nonce, token, asset_id, value, status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)`,
       ),
@@ -207,6 +213,16 @@ export class Store {
 
   group(seq: number): { seq: number; root: Buffer; count: number; signature: string; settlement_id: number | null } | undefined {
     return this.st.group.get(seq) as { seq: number; root: Buffer; count: number; signature: string; settlement_id: number | null } | undefined
+  }
+
+  /** The group whose Merkle root is `root` (the first one, should two groups ever share a root). */
+  groupByRoot(root: Buffer): { seq: number; root: Buffer; count: number; signature: string; settlement_id: number | null } | undefined {
+    return this.st.groupByRoot.get(root) as { seq: number; root: Buffer; count: number; signature: string; settlement_id: number | null } | undefined
+  }
+
+  /** Roots of the groups a settlement covers, in sequence order: the leaves of its receipts root. */
+  settlementGroupRoots(settlementId: number): Buffer[] {
+    return (this.st.settlementGroupRoots.all(settlementId) as { root: Buffer }[]).map((r) => r.root)
   }
 
   /** Records a settlement as prepared and assigns its groups, atomically. Returns its id. */

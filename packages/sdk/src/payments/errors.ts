@@ -72,3 +72,21 @@ export class PaymentRequirementError extends PaymentError {
     super('invalid_requirement', message)
   }
 }
+
+/** The node has not put a receipt's group in a settlement transaction yet: no on-chain proof exists. */
+export class ReceiptNotSettledError extends PaymentError {
+  override name = 'ReceiptNotSettledError'
+  readonly groupRoot: string
+  constructor(groupRoot: string, message?: string) {
+    super('receipt_not_settled', message ?? `The node has not settled receipt group ${groupRoot} yet; try again after its next settlement.`)
+    this.groupRoot = groupRoot
+  }
+}
+
+/** A node could not give, or gave a wrong, proof from a receipt's group to a settlement root. */
+export class ReceiptProofError extends PaymentError {
+  override name = 'ReceiptProofError'
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('receipt_proof_failed', message, options)
+  }
+}
