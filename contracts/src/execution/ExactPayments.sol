@@ -7,22 +7,8 @@ import {ProtocolModule} from "../utils/ProtocolModule.sol";
 import {IExactPayments} from "../interfaces/IExactPayments.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
+import {IERC3009} from "../interfaces/IERC3009.sol";
 import {ExactReceiver} from "./ExactReceiver.sol";
-
-/// @dev EIP-3009 as implemented by the payment tokens (bytes-signature overload + state view).
-interface IERC3009 {
-    function transferWithAuthorization(
-        address from,
-        address to,
-        uint256 value,
-        uint256 validAfter,
-        uint256 validBefore,
-        bytes32 nonce,
-        bytes calldata signature
-    ) external;
-
-    function authorizationState(address authorizer, bytes32 nonce) external view returns (bool);
-}
 
 /// @title ExactPayments
 /// @notice x402 "exact" scheme settlement through per-(nodeId, assetId) deposit addresses. See

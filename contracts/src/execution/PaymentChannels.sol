@@ -11,22 +11,10 @@ import {ProtocolModule} from "../utils/ProtocolModule.sol";
 import {IPaymentChannels} from "../interfaces/IPaymentChannels.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
+import {IERC3009} from "../interfaces/IERC3009.sol";
 import {HashChain} from "../libraries/HashChain.sol";
 import {ReceiptMerkle} from "../libraries/ReceiptMerkle.sol";
 import {Channel, ChannelStatus, Voucher, SettleEntry, SkipReason} from "../types/ExecutionTypes.sol";
-
-/// @dev The EIP-3009 entry point used by openWithAuthorization (bytes-signature overload).
-interface IERC3009Receive {
-    function receiveWithAuthorization(
-        address from,
-        address to,
-        uint256 value,
-        uint256 validAfter,
-        uint256 validBefore,
-        bytes32 nonce,
-        bytes calldata signature
-    ) external;
-}
 
 /// @title PaymentChannels
 /// @notice Pay-per-use channels with hash-chain vouchers. See IPaymentChannels and
@@ -164,7 +152,7 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
     ) external nonReentrant returns (uint256 channelId) {
         channelId = _open(nodeId, token, amount, signer);
         uint256 before = IERC20(token).balanceOf(address(this));
-        IERC3009Receive(token).receiveWithAuthorization(
+        IERC3009(token).receiveWithAuthorization(
             msg.sender, address(this), amount, validAfter, validBefore, nonce, signature
         );
         _checkReceived(token, before, amount);
