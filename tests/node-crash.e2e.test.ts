@@ -25,13 +25,15 @@ describe('execution node crash safety', { timeout: 600_000 }, () => {
   let config: Record<string, unknown>
   let node: NodeProcess
   let payer: SaharaClient
+  // logs of every node process of the run, printed when an assertion fails
+  const logs: string[] = []
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sahara-crash-'))
     devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
     ppu = devnet.seed!.payPerUse!
     exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
-    config = { ...demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 }), logLevel: 'warn', settlement: { maxReceipts: 50, maxAgeMs: 300 } }
+    config = { ...demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 }), logLevel: 'info', settlement: { maxReceipts: 50, maxAgeMs: 300 } }
     node = await startNodeProcess(config, join(dir, 'node.json'))
     const chain = localChain(devnet.chainId, devnet.rpcUrl)
     payer = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, devnet.accounts[2]!.privateKey as Hex, chain), deployments: devnet.deployments })
@@ -60,6 +62,8 @@ describe('execution node crash safety', { timeout: 600_000 }, () => {
     let failed = 0
     const body = JSON.stringify({ features: [39.1, 18.7, 181, 3750] })
     let lastError = ''
+    const failures = new Map<string, number>()
+    const countFailure = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1)
     const worker = async () => {
       while (running) {
         try {
@@ -69,9 +73,11 @@ describe('execution node crash safety', { timeout: 600_000 }, () => {
           else {
             failed++
             lastError = `${res.status} ${text}`
+            countFailure(`${res.status} ${/"code":"(\w+)"/.exec(text)?.[1] ?? text.slice(0, 60)}`)
           }
         } catch (e) {
           lastError = (e as Error).message
+          countFailure(lastError.slice(0, 60))
           failed++ // connection refused/reset while the node is down
           await new Promise((r) => setTimeout(r, 20))
         }
@@ -81,6 +87,7 @@ describe('execution node crash safety', { timeout: 600_000 }, () => {
     for (let k = 0; k < KILLS; k++) {
       await new Promise((r) => setTimeout(r, 1_500))
       await node.kill('SIGKILL')
+      logs.push(node.output())
       node = await startNodeProcess(config, join(dir, 'node.json'))
       url = node.url
     }
@@ -90,31 +97,38 @@ describe('execution node crash safety', { timeout: 600_000 }, () => {
     await paid.waitForReceipts()
     // A clean stop settles everything, chain tails included.
     await node.kill('SIGTERM')
+    logs.push(node.output())
 
-    const receipts = paid.receipts()
-    console.log(`crash test: ${answered} paid calls answered, ${failed} failed while the node was down or resyncing`)
-    assert.ok(answered >= 20, `only ${answered} paid calls were answered (${failed} failed, last: ${lastError})`)
-    assert.equal(receipts.length, answered)
-    const channelId = paid.status().channels[0]!.channelId
-    // Highest cumulative amount the client holds a receipt for, per lane.
-    const held = new Map<bigint, bigint>()
-    for (const r of receipts) {
-      const lane = BigInt(r.receipt.fields.lane)
-      const c = BigInt(r.receipt.fields.cumulative)
-      if ((held.get(lane) ?? 0n) < c) held.set(lane, c)
+    try {
+      const receipts = paid.receipts()
+      console.log(`crash test: ${answered} paid calls answered, ${failed} failed while the node was down or resyncing`)
+      assert.ok(answered >= 20, `only ${answered} paid calls were answered (${failed} failed, last: ${lastError})`)
+      assert.equal(receipts.length, answered)
+      const channelId = paid.status().channels[0]!.channelId
+      // Highest cumulative amount the client holds a receipt for, per lane.
+      const held = new Map<bigint, bigint>()
+      for (const r of receipts) {
+        const lane = BigInt(r.receipt.fields.lane)
+        const c = BigInt(r.receipt.fields.cumulative)
+        if ((held.get(lane) ?? 0n) < c) held.set(lane, c)
+      }
+      let onChain = 0n
+      for (const [lane, cumulative] of held) {
+        const settled = await payer.getLaneSettled({ channelId, assetId: ppu.agent.assetId, lane })
+        assert.ok(settled >= cumulative, `lane ${lane}: the chain settled ${settled}, below the client's receipts (${cumulative})`)
+        // At most one call per lane was in flight at each kill.
+        assert.ok(settled <= cumulative + price * BigInt(KILLS), `lane ${lane}: the chain settled ${settled}, more than receipts ${cumulative} + in-flight calls`)
+        assert.equal(settled % price, 0n)
+        onChain += settled
+      }
+      const channel = await payer.getChannel(channelId)
+      assert.equal(channel.settled, onChain, 'the channel total equals the sum of its lanes')
+      // The node's fee and the vault's part add up to what the channel settled, to the wei.
+      assert.equal((await balance(exec.operator)) - operatorBefore, (onChain * BigInt(DEMO_NODE_FEE_BPS)) / 10_000n)
+    } catch (e) {
+      console.error('failures:', Object.fromEntries(failures))
+      console.error(`node logs (${logs.length} processes):\n${logs.map((l, i) => `--- process ${i}\n${l}`).join('\n')}`)
+      throw e
     }
-    let onChain = 0n
-    for (const [lane, cumulative] of held) {
-      const settled = await payer.getLaneSettled({ channelId, assetId: ppu.agent.assetId, lane })
-      assert.ok(settled >= cumulative, `lane ${lane}: the chain settled ${settled}, below the client's receipts (${cumulative})`)
-      // At most one call per lane was in flight at each kill.
-      assert.ok(settled <= cumulative + price * BigInt(KILLS), `lane ${lane}: the chain settled ${settled}, more than receipts ${cumulative} + in-flight calls`)
-      assert.equal(settled % price, 0n)
-      onChain += settled
-    }
-    const channel = await payer.getChannel(channelId)
-    assert.equal(channel.settled, onChain, 'the channel total equals the sum of its lanes')
-    // The node's fee and the vault's part add up to what the channel settled, to the wei.
-    assert.equal((await balance(exec.operator)) - operatorBefore, (onChain * BigInt(DEMO_NODE_FEE_BPS)) / 10_000n)
   })
 })

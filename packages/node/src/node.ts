@@ -14,7 +14,7 @@ import { GroupCommitter } from './payments/groups.ts'
 import { PaymentProcessor } from './payments/processor.ts'
 import { localContentStore, type ContentStoreLike } from './runtimes/contentStore.ts'
 import { Settler } from './settlement/settler.ts'
-import { Store } from './store/db.ts'
+import { laneRow, Store } from './store/db.ts'
 import { inlineWriter, workerWriter } from './store/groupWriter.ts'
 import { createLogger, type Logger } from './util/log.ts'
 
@@ -58,6 +58,9 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     closeSafetyMargin: BigInt(config.closeSafetyMarginSec),
   })
   const lanes = store.loadLanes()
+  // Lanes rebuilt from group deltas go back into the lanes table now: later snapshots write only
+  // the lanes this process touches and move the replay point past every older delta.
+  store.snapshotLanes(lanes.map(laneRow), store.lastGroupSeq())
   processor.restore(lanes)
   const dbFile = join(config.dataDir, 'node.sqlite')
   const writer =

@@ -11,10 +11,11 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { startDevnet, type Devnet } from '@sahara/devnet'
 import { createPaidClient, devStablecoinAbi, nodeRegistryAbi, paymentChannelsAbi, saharaTokenAbi } from '@sahara/sdk'
-import { createWalletClient, defineChain, erc20Abi, http, parseEventLogs, zeroAddress, type Address, type Hex } from 'viem'
+import { createWalletClient, defineChain, erc20Abi, http, parseEventLogs, parseTransaction, zeroAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { parseConfig, type NodeConfig } from '../src/config.ts'
 import { startNode, type RunningNode } from '../src/node.ts'
+import { createViemChain } from '../src/chain/viemChain.ts'
 import { LaneClient, decodeReceiptHeader, post } from './helpers.ts'
 
 const FEE_BPS = 1_000
@@ -31,6 +32,7 @@ describe('integration: anvil devnet', () => {
   let usdt: Address
   let operator: Address
   let payerKey: Hex
+  let operatorKey: Hex
   let config: NodeConfig
   let wallet: (key: Hex) => any
   const bal = (a: Address) => devnet.publicClient.readContract({ address: usdt, abi: erc20Abi, functionName: 'balanceOf', args: [a] })
@@ -56,6 +58,7 @@ describe('integration: anvil devnet', () => {
     const payer = devnet.accounts[4]!
     operator = op.address
     payerKey = payer.privateKey
+    operatorKey = op.privateKey
     const stake = 1_000n * 10n ** 18n
     await send(admin.privateKey, d.SaharaToken!, saharaTokenAbi, 'transfer', [op.address, stake])
     await send(op.privateKey, d.SaharaToken!, saharaTokenAbi, 'approve', [d.NodeRegistry!, stake])
@@ -145,5 +148,26 @@ describe('integration: anvil devnet', () => {
     }
     await paid.waitForReceipts()
     assert.equal(paid.receipts().length, 6)
+  })
+  it('nonces: a revert in estimation leaves no gap; concurrent signings get distinct nonces; all land', async () => {
+    const d = devnet.deployments.contracts as Record<string, Address>
+    const chain = createViemChain({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, privateKey: operatorKey, paymentChannels: d.PaymentChannels!, exactPayments: d.ExactPayments!, assetRegistry: d.AssetRegistry! })
+    try {
+      const empty = { nodeId, token: usdt, entries: [], receiptsRoot: `0x${'00'.repeat(32)}` as Hex, receiptCount: 0n }
+      await assert.rejects(chain.signSettle(empty), /EmptySettlement/)
+      await assert.rejects(chain.signSettle(empty), /EmptySettlement/)
+      const pending = await devnet.publicClient.getTransactionCount({ address: operator, blockTag: 'pending' })
+      const tx = await chain.signSettle({ ...empty, receiptsRoot: `0x${'ab'.repeat(32)}`, receiptCount: 1n })
+      assert.equal(parseTransaction(tx.raw).nonce, pending)
+      await chain.sendRaw(tx)
+      assert.equal(await chain.waitTx(tx.hash, 10_000), 'success')
+      // signed concurrently (a settlement round and an x402 payment do): distinct nonces, all land
+      const txs = await Promise.all([1, 2, 3].map((i) => chain.signSettle({ ...empty, receiptsRoot: `0x${i.toString(16).padStart(64, '0')}`, receiptCount: 1n })))
+      assert.deepEqual(txs.map((t) => parseTransaction(t.raw).nonce).sort(), [pending + 1, pending + 2, pending + 3])
+      for (const t of txs) await chain.sendRaw(t)
+      for (const t of txs) assert.equal(await chain.waitTx(t.hash, 10_000), 'success')
+    } finally {
+      chain.close()
+    }
   })
 })

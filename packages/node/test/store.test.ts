@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { startNode } from '../src/node.ts'
 import { Store } from '../src/store/db.ts'
 import { ASSET, FakeChain, LaneClient, UNIT_PRICE, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 describe('store: restart rebuild and idempotent settlement', () => {
@@ -126,6 +127,42 @@ describe('store: lane log replay', () => {
     assert.equal(lane!.voucher.cumulative, 12n * UNIT_PRICE)
     assert.equal(store.groupReceipts(1).length, 1)
     store.close()
+    await node.close({ settle: false })
+    tmp.cleanup()
+  })
+  it('lanes replayed at startup survive a later snapshot that does not touch them (crash, snapshot, crash)', async () => {
+    // A crash image: the database and its WAL as they are on disk while the node runs (what a
+    // SIGKILL leaves behind; nothing from close() runs).
+    const crashImage = (from: string, to: string) => {
+      mkdirSync(to, { recursive: true })
+      for (const f of ['node.sqlite', 'node.sqlite-wal']) if (existsSync(join(from, f))) copyFileSync(join(from, f), join(to, f))
+    }
+    const tmp = tempDir()
+    const chain = new FakeChain()
+    chain.openChannel(1n)
+    const a = new LaneClient(1n, ASSET, 0n, 16)
+    const b = new LaneClient(1n, ASSET, 1n, 16)
+    await a.newChain(0n)
+    await b.newChain(0n)
+    const inv = (url: string, h: Record<string, string>) => post(`${url}/v1/invoke/${ASSET}`, {}, h)
+    // life 1: lane a gets 3 calls, lane b 1; then the process dies
+    let node = await startNode(testConfig(join(tmp.dir, 'life1')), { chain, manualSettlement: true })
+    for (let i = 0; i < 3; i++) assert.equal((await inv(node.url, a.next())).status, 200)
+    assert.equal((await inv(node.url, b.next())).status, 200)
+    crashImage(join(tmp.dir, 'life1'), join(tmp.dir, 'life2'))
+    await node.close({ settle: false })
+    // life 2: only lane b is used, and the lanes table is snapshotted; then the process dies again
+    node = await startNode(testConfig(join(tmp.dir, 'life2')), { chain, manualSettlement: true })
+    assert.equal(node.internals.processor.lanes.get(`1.${ASSET}.0`)!.units, 3)
+    node.internals.committer.snapshotEvery = 1
+    for (let i = 0; i < 2; i++) assert.equal((await inv(node.url, b.next())).status, 200)
+    crashImage(join(tmp.dir, 'life2'), join(tmp.dir, 'life3'))
+    await node.close({ settle: false })
+    // life 3: lane a must still be at 3 units, lane b at 3
+    node = await startNode(testConfig(join(tmp.dir, 'life3')), { chain, manualSettlement: true })
+    assert.equal(node.internals.processor.lanes.get(`1.${ASSET}.0`)!.units, 3, 'lane a lost the calls of life 1')
+    assert.equal(node.internals.processor.lanes.get(`1.${ASSET}.1`)!.units, 3)
+    assert.equal((await inv(node.url, a.next())).status, 200, 'lane a continues where it was')
     await node.close({ settle: false })
     tmp.cleanup()
   })

@@ -1,12 +1,14 @@
 import { assetRegistryAbi, exactPaymentsAbi, fromContentRef, paymentChannelsAbi } from '@sahara/sdk'
 import {
+  BaseError,
   createPublicClient,
   createWalletClient,
+  decodeErrorResult,
   defineChain,
   encodeFunctionData,
   http,
   keccak256,
-  nonceManager,
+  type Abi,
   type Address,
   type Hash,
   type Hex,
@@ -30,7 +32,7 @@ export type ViemChainOptions = {
 /** ChainAdapter over viem clients: reads with the public client, signs locally, sends raw. */
 export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): void } {
   const chain = defineChain({ id: o.chainId, name: `chain-${o.chainId}`, nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [o.rpcUrl] } } })
-  const account = privateKeyToAccount(o.privateKey, { nonceManager })
+  const account = privateKeyToAccount(o.privateKey)
   const publicClient = createPublicClient({ chain, transport: http(o.rpcUrl) }) as PublicClient
   const wallet = createWalletClient({ chain, account, transport: http(o.rpcUrl) })
   let nowCache = BigInt(Math.floor(Date.now() / 1000))
@@ -48,10 +50,42 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
   const timer = setInterval(refreshNow, 2000)
   timer.unref()
 
-  const signTx = async (to: Address, data: Hex): Promise<SignedTx> => {
-    const req = await wallet.prepareTransactionRequest({ to, data, account, chain })
-    const raw = await wallet.signTransaction(req as Parameters<typeof wallet.signTransaction>[0])
-    return { hash: keccak256(raw), raw }
+  // Nonces are allocated here, one at a time: settlement rounds and x402 exact payments sign
+  // concurrently, and the pending count alone would give both the same nonce. Gas is estimated
+  // before a nonce is taken, so a revert never leaves a gap.
+  let nextNonce: number | undefined
+  let nonceLock: Promise<unknown> = Promise.resolve()
+  const allocateNonce = (): Promise<number> => {
+    const p = nonceLock.then(async () => {
+      const pending = await publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' })
+      const n = nextNonce === undefined || pending > nextNonce ? pending : nextNonce
+      nextNonce = n + 1
+      return n
+    })
+    nonceLock = p.catch(() => undefined)
+    return p
+  }
+  /** A nonce whose transaction never reached the pool: hand it out again, or resync from the chain. */
+  const releaseNonce = (n: number) => {
+    nextNonce = nextNonce === n + 1 ? n : undefined
+  }
+  const sentNonce = new Map<Hash, number>()
+
+  const signTx = async (to: Address, data: Hex, abi: Abi): Promise<SignedTx> => {
+    const gas = await publicClient.estimateGas({ account: account.address, to, data }).catch((e: unknown) => {
+      throw new Error(`The transaction would revert: ${revertReason(e, abi)}`)
+    })
+    const nonce = await allocateNonce()
+    try {
+      const req = await wallet.prepareTransactionRequest({ to, data, account, chain, gas, nonce })
+      const raw = await wallet.signTransaction(req as Parameters<typeof wallet.signTransaction>[0])
+      const hash = keccak256(raw)
+      sentNonce.set(hash, nonce)
+      return { hash, raw }
+    } catch (e) {
+      releaseNonce(nonce)
+      throw e
+    }
   }
 
   return {
@@ -106,7 +140,7 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
           call.receiptCount,
         ],
       })
-      return signTx(o.paymentChannels, data)
+      return signTx(o.paymentChannels, data, paymentChannelsAbi)
     },
     signPayExact(c: PayExactCall) {
       const data = encodeFunctionData({
@@ -114,7 +148,7 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
         functionName: 'payExact',
         args: [c.nodeId, c.assetId, c.token, c.from, c.value, c.validAfter, c.validBefore, c.nonce, c.signature],
       })
-      return signTx(o.exactPayments, data)
+      return signTx(o.exactPayments, data, exactPaymentsAbi)
     },
     async sendRaw(tx) {
       try {
@@ -122,7 +156,13 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
       } catch (e) {
         // re-broadcast of a known or already-mined transaction is fine: the hash is what we track
         const msg = String((e as Error).message ?? e).toLowerCase()
-        if (!msg.includes('already') && !msg.includes('nonce too low') && !msg.includes('known')) throw e
+        if (!msg.includes('already') && !msg.includes('nonce too low') && !msg.includes('known')) {
+          const n = sentNonce.get(tx.hash)
+          if (n !== undefined) releaseNonce(n)
+          throw e
+        }
+      } finally {
+        sentNonce.delete(tx.hash)
       }
     },
     async waitTx(hash: Hash, timeoutMs: number): Promise<TxStatus> {
@@ -153,4 +193,19 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
     },
     close: () => clearInterval(timer),
   }
+}
+
+/** The custom error a failed call reverted with, decoded against `abi` when it is one of its errors. */
+function revertReason(e: unknown, abi: Abi): string {
+  const raw = e instanceof BaseError ? e.walk((x) => typeof (x as { data?: unknown }).data === 'string') : undefined
+  const data = (raw as { data?: Hex } | undefined)?.data
+  if (data) {
+    try {
+      const d = decodeErrorResult({ abi, data })
+      return `${d.errorName}(${(d.args ?? []).map(String).join(', ')})`
+    } catch {
+      /* not one of the contract's errors */
+    }
+  }
+  return e instanceof BaseError ? e.shortMessage : String(e)
 }
