@@ -13,7 +13,7 @@ import { paidHeaders, runLoad, type LoadResult } from '../packages/node/test/loa
 import { startNodeProcess } from '../tests/utils/nodeProcess.ts'
 
 export type ThroughputRow = LoadResult & { model: string; paid: boolean }
-export type ThroughputResult = { rows: ThroughputRow[]; ratios: Record<string, number>; settlement: Record<string, number> }
+export type ThroughputResult = { rows: ThroughputRow[]; ratios: Record<string, number | number[]>; settlement: Record<string, number> }
 
 export async function runThroughputBench(o: { quick: boolean; log: (m: string) => void }): Promise<ThroughputResult> {
   const dir = mkdtempSync(join(tmpdir(), 'sahara-bench-node-'))
@@ -72,17 +72,32 @@ export async function runThroughputBench(o: { quick: boolean; log: (m: string) =
       rows.push({ ...r, model, paid })
       o.log(`  ${Math.round(r.rps)} calls/s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, statuses ${JSON.stringify(r.statuses)}`)
     }
-    // Interleaved so that drift of the shared machine hits both modes alike.
-    await run('echo', echoFree, false, echoBody)
-    await run('echo', echoPaid, true, echoBody)
-    await run('onnx', onnxFree, false, onnxBody)
-    await run('onnx', ppu.model.assetId, true, onnxBody)
-    await run('echo', echoFree, false, echoBody)
-    await run('echo', echoPaid, true, echoBody)
-    const best = (model: string, paid: boolean) => Math.max(...rows.filter((r) => r.model === model && r.paid === paid).map((r) => r.rps))
+    // Free and paid runs of a model alternate in pairs (free first, then paid first, ...), so that
+    // drift of the shared machine hits both modes alike; the overhead is the median of the pairs'
+    // unpaid/paid ratios, each measured back to back.
+    const pairs = o.quick ? 1 : 3
+    const pairRatios: Record<string, number[]> = { echo: [], onnx: [] }
+    for (let i = 0; i < pairs; i++) {
+      for (const [model, free, paid, body] of [
+        ['echo', echoFree, echoPaid, echoBody],
+        ['onnx', onnxFree, ppu.model.assetId, onnxBody],
+      ] as const) {
+        const order = i % 2 === 0 ? [false, true] : [true, false]
+        for (const p of order) await run(model, p ? paid : free, p, body)
+        const [x, y] = rows.slice(-2)
+        const [f, q] = x!.paid ? [y!, x!] : [x!, y!]
+        pairRatios[model]!.push(f.rps / q.rps)
+      }
+    }
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b)
+      return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+    }
     const ratios = {
-      echoUnpaidOverPaid: Number((best('echo', false) / best('echo', true)).toFixed(3)),
-      onnxUnpaidOverPaid: Number((best('onnx', false) / best('onnx', true)).toFixed(3)),
+      echoUnpaidOverPaid: Number(median(pairRatios.echo!).toFixed(3)),
+      onnxUnpaidOverPaid: Number(median(pairRatios.onnx!).toFixed(3)),
+      echoPairs: pairRatios.echo!.map((r) => Number(r.toFixed(3))),
+      onnxPairs: pairRatios.onnx!.map((r) => Number(r.toFixed(3))),
     }
     // Let the node settle what it served, then read its settlement counters.
     await new Promise((r) => setTimeout(r, 6_000))

@@ -34,7 +34,7 @@ export async function runPaymentsBench(o: { quick: boolean; here: string }): Pro
   for (const r of throughput.rows) {
     console.log(`  ${r.model.padEnd(5)} ${r.paid ? 'paid  ' : 'unpaid'} ${String(Math.round(r.rps)).padStart(7)} calls/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms  errors ${r.errors}`)
   }
-  console.log(`  overhead (unpaid/paid calls/s, best runs): echo ${throughput.ratios.echoUnpaidOverPaid}x, onnx ${throughput.ratios.onnxUnpaidOverPaid}x (target <= 1.25x)`)
+  console.log(`  overhead (unpaid/paid calls/s, median of back-to-back pairs): echo ${throughput.ratios.echoUnpaidOverPaid}x, onnx ${throughput.ratios.onnxUnpaidOverPaid}x (target <= 1.25x)`)
   const file = path.join(o.here, 'results', o.quick ? 'payments.quick.json' : 'payments.json')
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)

@@ -83,7 +83,7 @@ export type NodeConfig = {
   groupWriter: 'worker' | 'inline'
 }
 
-export const DEFAULT_SETTLEMENT: SettlementPolicy = { maxReceipts: 1000, maxAgeMs: 5000, tailWindowSec: 3600, maxTailUnits: 128, txTimeoutMs: 30_000 }
+export const DEFAULT_SETTLEMENT: SettlementPolicy = { maxReceipts: 10_000, maxAgeMs: 5000, tailWindowSec: 3600, maxTailUnits: 128, txTimeoutMs: 30_000 }
 
 type Json = Record<string, unknown>
 

@@ -117,6 +117,8 @@ describe('integration: anvil devnet', () => {
     const pc = devnet.deployments.contracts.PaymentChannels as Address
     const laneSettled = () => devnet.publicClient.readContract({ address: pc, abi: paymentChannelsAbi, functionName: 'laneSettled', args: [channelId, agentId, 0n] })
     assert.equal(await laneSettled(), 8n * unitPrice)
+    // the node's view follows the chain (read from the settlement's LaneSettled events)
+    assert.equal(node.internals.processor.lanes.get(`${channelId}.${agentId}.0`)!.settled, 8n * unitPrice)
     await node.close() // shutdown: the chain tail (3 units)
     const total = BigInt(calls) * unitPrice
     assert.equal(await laneSettled(), total)

@@ -45,6 +45,11 @@ export interface ChainAdapter {
   /** Waits up to `timeoutMs` for the receipt. */
   waitTx(hash: Hash, timeoutMs: number): Promise<TxStatus>
   gasUsed(hash: Hash): Promise<bigint | undefined>
+  /**
+   * The LaneSettled events of a mined settle transaction: each lane's on-chain total after it.
+   * Lets the settler skip one laneSettled read per lane after each round.
+   */
+  settledLanes?(hash: Hash): Promise<{ channelId: bigint; assetId: bigint; lane: bigint; total: bigint }[]>
   /** Block that included a mined transaction (receipt proofs name it); undefined when unknown. */
   txBlockNumber?(hash: Hash): Promise<bigint | undefined>
   /** Chain time in seconds (latest block timestamp, cached briefly). */

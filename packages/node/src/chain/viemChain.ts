@@ -8,11 +8,13 @@ import {
   encodeFunctionData,
   http,
   keccak256,
+  parseEventLogs,
   type Abi,
   type Address,
   type Hash,
   type Hex,
   type PublicClient,
+  type TransactionReceipt,
   zeroAddress,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -70,6 +72,16 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
     nextNonce = nextNonce === n + 1 ? n : undefined
   }
   const sentNonce = new Map<Hash, number>()
+
+  // The receipts of the node's own recent transactions: waitTx fetches each once, and the gas,
+  // block and settled lanes are read from it without more RPC calls.
+  const recentReceipts = new Map<Hash, TransactionReceipt>()
+  const remember = (r: TransactionReceipt): TransactionReceipt => {
+    recentReceipts.set(r.transactionHash, r)
+    if (recentReceipts.size > 64) recentReceipts.delete(recentReceipts.keys().next().value!)
+    return r
+  }
+  const receiptOf = async (hash: Hash): Promise<TransactionReceipt> => recentReceipts.get(hash) ?? remember(await publicClient.getTransactionReceipt({ hash }))
 
   const signTx = async (to: Address, data: Hex, abi: Abi): Promise<SignedTx> => {
     const gas = await publicClient.estimateGas({ account: account.address, to, data }).catch((e: unknown) => {
@@ -167,25 +179,22 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
     },
     async waitTx(hash: Hash, timeoutMs: number): Promise<TxStatus> {
       try {
-        const r = await publicClient.waitForTransactionReceipt({ hash, timeout: timeoutMs, pollingInterval: 100 })
+        const r = remember(await publicClient.waitForTransactionReceipt({ hash, timeout: timeoutMs, pollingInterval: 100 }))
         return r.status === 'success' ? 'success' : 'reverted'
       } catch {
         return 'unknown'
       }
     },
     async gasUsed(hash) {
-      try {
-        return (await publicClient.getTransactionReceipt({ hash })).gasUsed
-      } catch {
-        return undefined
-      }
+      return (await receiptOf(hash).catch(() => undefined))?.gasUsed
     },
     async txBlockNumber(hash) {
-      try {
-        return (await publicClient.getTransactionReceipt({ hash })).blockNumber
-      } catch {
-        return undefined
-      }
+      return (await receiptOf(hash).catch(() => undefined))?.blockNumber
+    },
+    async settledLanes(hash) {
+      const r = await receiptOf(hash)
+      const logs = r.logs.filter((l) => l.address.toLowerCase() === o.paymentChannels.toLowerCase())
+      return parseEventLogs({ abi: paymentChannelsAbi, logs, eventName: 'LaneSettled' }).map((e) => ({ channelId: e.args.channelId, assetId: e.args.assetId, lane: e.args.lane, total: e.args.laneTotal }))
     },
     now: () => {
       const wall = BigInt(Math.floor(Date.now() / 1000))

@@ -105,8 +105,9 @@ export class GroupCommitter {
       const tree = merkleLevels(batch.map((p) => p.leaf))
       const root = tree.root
       const rootHex = ('0x' + root.toString('hex')) as Hex
-      // latest snapshot per lane: the batch is in acceptance order
-      const deltas = new Map<string, LaneDelta>()
+      // Latest state per lane (the batch is in acceptance order) and the vouchers first used in it;
+      // the delta strings are built once per lane, not once per receipt.
+      const latest = new Map<string, { snap: NonNullable<PendingReceipt['lane']>; voucherChanged: boolean }>()
       const vouchers: [string, string][] = []
       const packed = Buffer.allocUnsafeSlow(batch.length * RECEIPT_ROW) // unpooled: the clone copies the whole ArrayBuffer
       for (let i = 0; i < batch.length; i++) {
@@ -116,22 +117,19 @@ export class GroupCommitter {
         const l = p.lane
         if (!l) continue
         const key = l.state.key
+        if (l.newVoucher) vouchers.push([key, voucherJson(l.voucher)])
+        const prev = latest.get(key)
+        latest.set(key, { snap: l, voucherChanged: l.newVoucher || (prev !== undefined && prev.voucherChanged && prev.snap.voucher === l.voucher) })
+      }
+      const deltas: LaneDelta[] = []
+      for (const [key, { snap: l, voucherChanged }] of latest) {
         const head = l.head.toString('hex')
-        const prev = deltas.get(key)
-        if (l.newVoucher) {
-          const vj = voucherJson(l.voucher)
-          vouchers.push([key, vj])
-          deltas.set(key, [key, l.units, head, vj])
-        } else if (prev && prev.length === 4 && prev[3] !== undefined && voucherJson(l.voucher) === prev[3]) {
-          deltas.set(key, [key, l.units, head, prev[3]])
-        } else {
-          deltas.set(key, [key, l.units, head])
-        }
+        deltas.push(voucherChanged ? [key, l.units, head, voucherJson(l.voucher)] : [key, l.units, head])
         this.committedPending.set(key, { state: l.state, units: l.units, head: l.head, voucher: l.voucher })
       }
       const pendingLanes = this.committedPending
       this.committedPending = new Map()
-      const { signature, signUs } = await this.writer.write({ seq, root: new Uint8Array(root), receipts: packed, deltas: JSON.stringify([...deltas.values()]), vouchers })
+      const { signature, signUs } = await this.writer.write({ seq, root: new Uint8Array(root), receipts: packed, deltas: JSON.stringify(deltas), vouchers })
       for (const [k, v] of pendingLanes) this.dirty.set(k, v)
       this.lastCommittedSeq = seq
       if (seq - this.snapshotSeq >= this.snapshotEvery) this.snapshot(seq)

@@ -96,12 +96,15 @@ export class Settler {
     await this.refreshLaneSettled([...this.o.processor.lanes.values()].map((l) => l.key))
   }
 
-  /** Reads laneSettled for lanes and moves the node's view (lane, channel totals, SQLite). */
-  private async refreshLaneSettled(keys: string[]): Promise<void> {
+  /**
+   * Moves the node's view of lanes (lane, channel totals, SQLite) to their on-chain totals: those
+   * in `known` (read from a settlement's events), the others read with laneSettled.
+   */
+  private async refreshLaneSettled(keys: string[], known?: Map<string, bigint>): Promise<void> {
     for (const key of keys) {
       const lane = this.o.processor.lanes.get(key)
       if (!lane) continue
-      const onChain = await this.o.chain.laneSettled(lane.channelId, lane.assetId, lane.lane)
+      const onChain = known?.get(key) ?? (await this.o.chain.laneSettled(lane.channelId, lane.assetId, lane.lane))
       const delta = onChain - lane.settled
       if (delta === 0n) continue
       lane.settled = onChain
@@ -170,12 +173,18 @@ export class Settler {
       metrics.settlementGas += gas ?? 0n
       metrics.settledAmount += amount
       metrics.settledReceipts += receiptCount
-      await this.refreshLaneSettled(entries.map((e) => e.laneKey))
+      await this.refreshLaneSettled(entries.map((e) => e.laneKey), await this.settledByTx(tx.hash))
       log.info('settlement_confirmed', { id, tx: tx.hash, token, entries: entries.length, receipts: receiptCount, amount, gas })
     } else {
       metrics.settlementFailures++
       log.error('settlement_reverted', { id, tx: tx.hash, token, entries: entries.length })
     }
+  }
+
+  /** Lane totals from the LaneSettled events of a settle transaction (undefined: read them one by one). */
+  private async settledByTx(hash: Hex): Promise<Map<string, bigint> | undefined> {
+    const events = await this.o.chain.settledLanes?.(hash).catch(() => undefined)
+    return events && new Map(events.map((e) => [`${e.channelId}.${e.assetId}.${e.lane}`, e.total]))
   }
 
   /** Stops the timers without settling. */
