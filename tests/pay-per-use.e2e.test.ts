@@ -73,11 +73,21 @@ describe('pay-per-use end to end: stock openai client -> paid node -> settlement
 
     const paid = createPaidClient({ publicClient: payer.publicClient, walletClient: payer.walletClient, deployments: devnet.deployments, maxPricePerCall: ppu.agent.unitPrice, channel: { deposit: 1_000_000n } })
     const openai = new OpenAI({ baseURL: `${node.url}/v1`, apiKey: 'unused', fetch: paid.fetch as typeof fetch })
-    for (let i = 0; i < CALLS - 1; i++) {
+    for (let i = 0; i < CALLS - 2; i++) {
       const completion = await openai.chat.completions.create({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] })
       const text = completion.choices[0]?.message.content ?? ''
       assert.match(text, /Adelie/, `prediction ${i}: ${text}`)
     }
+    // stream: true, as stock clients use it: SSE chunks, paid and receipted like any call
+    const stream = await openai.chat.completions.create({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }], stream: true })
+    let streamedText = ''
+    let finish: string | null = null
+    for await (const chunk of stream) {
+      streamedText += chunk.choices[0]?.delta.content ?? ''
+      finish = chunk.choices[0]?.finish_reason ?? finish
+    }
+    assert.match(streamedText, /Adelie/)
+    assert.equal(finish, 'stop')
     const models = await openai.models.list()
     // Listed ids ("sahara:<assetId>") and names both work as `model` in a request.
     const listed = models.data.find((m) => (m as { name?: string }).name === 'penguin-agent')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { hashTypedData, recoverAddress, type Hex } from 'viem'
@@ -99,13 +100,38 @@ describe('node HTTP', () => {
     assert.ok(seqs.size < rs.length, `expected shared groups, got ${seqs.size} for ${rs.length}`)
   })
 
-  it('chat completions: OpenAI envelope, stream:true refused, unknown model 404', async () => {
+  it('chat completions: OpenAI envelope; stream:true as SSE chunks with the receipt over their bytes; unknown model 404', async () => {
     const c = new LaneClient(1n, ASSET, 7n, 8)
     await c.newChain(0n)
     const r = await post(`${node.url}/v1/chat/completions`, { model: 'sahara:7', messages: [{ role: 'user', content: 'hi' }] }, c.next())
     assert.equal(r.status, 200)
     assert.equal(r.json.choices[0].message.content, 'hi')
-    assert.equal((await post(`${node.url}/v1/chat/completions`, { model: 'echo', stream: true, messages: [{ role: 'user', content: 'hi' }] })).json.error.code, 'stream_unsupported')
+    // a paid stream: SSE events, then [DONE]; the receipt's responseHash is sha256 of the SSE bytes
+    const streamed = await fetch(`${node.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...c.next() },
+      body: JSON.stringify({ model: 'sahara:7', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hello there' }] }),
+    })
+    assert.equal(streamed.status, 200)
+    assert.match(streamed.headers.get('content-type')!, /^text\/event-stream/)
+    const bytes = Buffer.from(await streamed.arrayBuffer())
+    const rc = decodeReceiptHeader(streamed.headers.get('x-sahara-receipt'))
+    assert.equal(rc.responseHash, '0x' + createHash('sha256').update(bytes).digest('hex'))
+    const events = bytes.toString().split('\n\n').filter(Boolean)
+    assert.equal(events.at(-1), 'data: [DONE]')
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, '')))
+    assert.ok(chunks.every((x) => x.object === 'chat.completion.chunk' && x.id === chunks[0].id))
+    assert.deepEqual(chunks[0].choices[0].delta, { role: 'assistant', content: 'hello there' })
+    assert.equal(chunks[1].choices[0].finish_reason, 'stop')
+    assert.deepEqual(chunks[2].choices, [])
+    assert.ok('usage' in chunks[2])
+    // free and without include_usage: two chunks and [DONE]
+    const free = await fetch(`${node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'echo-free', stream: true, messages: [{ role: 'user', content: 'hi' }] }) })
+    assert.equal(free.status, 200)
+    assert.equal((await free.text()).split('\n\n').filter(Boolean).length, 3)
+    const bad = await post(`${node.url}/v1/chat/completions`, { model: 'echo', stream: 'yes', messages: [{ role: 'user', content: 'hi' }] })
+    assert.equal(bad.status, 400)
+    assert.equal(bad.json.error.code, 'malformed_request')
     const u = await post(`${node.url}/v1/chat/completions`, { model: 'nope', messages: [{ role: 'user', content: 'hi' }] })
     assert.equal(u.status, 404)
     assert.equal(u.json.error.code, 'unknown_model')

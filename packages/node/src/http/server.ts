@@ -10,6 +10,7 @@ import type { PaymentProcessor } from '../payments/processor.ts'
 import { encodeReceipt, receiptLeaf, type ReceiptFields } from '../payments/receipt.ts'
 import { decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type RequirementInput } from '../payments/x402.ts'
 import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
+import { completionToSse, SSE_HEADERS, streamRequested } from './sse.ts'
 import { groupProof } from '../settlement/groupProof.ts'
 import type { Store } from '../store/db.ts'
 import type { Logger } from '../util/log.ts'
@@ -29,6 +30,12 @@ export type HttpContext = {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
+const NO_HEADERS = {}
+
+/** Headers that depend on the body's form: SSE for a chat completion asked with stream: true. */
+function bodyHeaders(kind: Kind, input: unknown): Record<string, string> {
+  return kind === 'chat' && streamRequested(input).stream ? SSE_HEADERS : NO_HEADERS
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const buf = Buffer.from(JSON.stringify(body))
@@ -128,17 +135,19 @@ export function createNodeServer(ctx: HttpContext): Server {
       return out instanceof Promise ? out.then((o) => Buffer.from(JSON.stringify(o))) : Buffer.from(JSON.stringify(out))
     }
     const req = input as ChatRequest
+    const { stream, includeUsage } = streamRequested(req)
     const wrap = (o: ChatOutput): Buffer => {
-      if ('completion' in o) return Buffer.from(JSON.stringify(o.completion))
-      return Buffer.from(
-        JSON.stringify({
-          id: `chatcmpl-${Date.now().toString(36)}`,
-          object: 'chat.completion',
-          created: Math.floor(Date.now() / 1000),
-          model: a.id,
-          choices: [{ index: 0, message: { role: 'assistant', content: o.content }, finish_reason: 'stop' }],
-        }),
-      )
+      const completion =
+        'completion' in o
+          ? o.completion
+          : {
+              id: `chatcmpl-${Date.now().toString(36)}`,
+              object: 'chat.completion',
+              created: Math.floor(Date.now() / 1000),
+              model: a.id,
+              choices: [{ index: 0, message: { role: 'assistant', content: o.content }, finish_reason: 'stop' }],
+            }
+      return stream ? completionToSse(completion, includeUsage) : Buffer.from(JSON.stringify(completion))
     }
     const out = rt.chat(req)
     return out instanceof Promise ? out.then(wrap) : wrap(out)
@@ -201,7 +210,7 @@ export function createNodeServer(ctx: HttpContext): Server {
       cumulative: acc.total,
       index: BigInt(acc.index),
     }
-    respondWithReceipt(res, route, body, fields, start, { state: acc.lane, units: acc.index, head: acc.lane.head, voucher: acc.voucher, newVoucher: acc.newVoucher }, undefined, () => processor.refund(acc))
+    respondWithReceipt(res, route, body, fields, start, { state: acc.lane, units: acc.index, head: acc.lane.head, voucher: acc.voucher, newVoucher: acc.newVoucher }, bodyHeaders(kind, input), () => processor.refund(acc))
   }
 
   const paidExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, header: string, version: 1 | 2, start: number, req: IncomingMessage) => {
@@ -241,7 +250,8 @@ export function createNodeServer(ctx: HttpContext): Server {
       cumulative: auth.value,
       index: 0n,
     }
-    respondWithReceipt(res, route, body, fields, start, undefined, version === 1 ? { 'x-payment-response': settlement } : { 'payment-response': settlement, 'x-payment-response': settlement })
+    const paymentHeaders: Record<string, string> = version === 1 ? { 'x-payment-response': settlement } : { 'payment-response': settlement, 'x-payment-response': settlement }
+    respondWithReceipt(res, route, body, fields, start, undefined, { ...paymentHeaders, ...bodyHeaders(kind, input) })
   }
 
   const call = async (req: IncomingMessage, res: ServerResponse, route: string, kind: Kind, assetKey: string | undefined, start: number) => {
@@ -264,7 +274,7 @@ export function createNodeServer(ctx: HttpContext): Server {
       if (a.cfg.free) {
         const out = run(a, kind, input)
         const body = out instanceof Promise ? await out : out
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, ...bodyHeaders(kind, input) })
         res.end(body)
         metrics.request(route, 200)
         metrics.observe(performance.now() - start)

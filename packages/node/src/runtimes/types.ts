@@ -20,7 +20,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new MalformedError('malformed_request', 'The chat request must be a JSON object.')
   const o = body as Record<string, unknown>
   if (typeof o.model !== 'string' || o.model === '') throw new MalformedError('malformed_request', 'model must be a non-empty string.')
-  if (o.stream === true) throw new MalformedError('stream_unsupported', 'Streaming is not supported yet: send "stream": false.')
+  if (o.stream !== undefined && typeof o.stream !== 'boolean') throw new MalformedError('malformed_request', 'stream must be a boolean.')
   if (!Array.isArray(o.messages) || o.messages.length === 0) throw new MalformedError('malformed_request', 'messages must be a non-empty array.')
   for (const m of o.messages as unknown[]) {
     const mm = m as Record<string, unknown>

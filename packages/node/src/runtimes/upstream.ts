@@ -30,7 +30,9 @@ export function upstreamRuntime(u: UpstreamConfig, model: string | undefined, in
     ...parameters,
     ...req,
     model: model ?? req.model,
+    // the node streams to its client itself (see http/sse.ts); the upstream answers in one piece
     stream: false,
+    stream_options: undefined,
     messages: instructions ? [{ role: 'system', content: instructions }, ...req.messages] : req.messages,
   })
   return {
