@@ -139,4 +139,47 @@ describe('pay-per-use end to end: stock openai client -> paid node -> settlement
     assert.equal(credited, total - nodeFee)
     void verifyMerkleProof
   })
+  it('a lost answer comes back with the same ticket (no second charge); a lost call\'s receipt comes back on the next call', async () => {
+    // The network loses answers on demand: the node has committed and answered, the client never sees it.
+    let loss: 'none' | 'answer' | 'answerAndRetry' | 'nextSend' = 'none'
+    const lossyFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      if (loss === 'nextSend') {
+        loss = 'none'
+        throw new TypeError('fetch failed (connection refused)')
+      }
+      const res = await fetch(input, init)
+      if (loss === 'none' || !new Headers(init?.headers).has('x-sahara-ticket')) return res
+      await res.arrayBuffer()
+      loss = loss === 'answerAndRetry' ? 'nextSend' : 'none'
+      throw new TypeError('fetch failed (socket hang up)')
+    }
+    const price = ppu.agent.unitPrice
+    const paid = createPaidClient({ publicClient: payer.publicClient, walletClient: payer.walletClient, deployments: devnet.deployments, maxPricePerCall: price, channel: { deposit: 100_000n, lanes: 1 }, fetch: lossyFetch as typeof fetch })
+    // The generic invoke route: its answer is a pure function of the request, so a replay reproduces
+    // the committed response hash (a chat envelope carries a timestamp: its replay gets the 409 path).
+    const ask = (content: string) => paid.fetch(`${node.url}/v1/invoke/${ppu.agent.assetId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ features: content }) })
+    const replayed = async () => Number(/^sahara_node_answers_replayed_total (\d+)/m.exec(await (await fetch(`${node.url}/metrics`)).text())?.[1])
+    assert.equal((await ask(ADELIE)).status, 200)
+    const replayedBefore = await replayed()
+
+    loss = 'answer' // the SDK retries the same ticket: the node answers again from the committed receipt
+    const again = await ask(ADELIE)
+    assert.equal(again.status, 200)
+    assert.match(JSON.stringify(await again.json()), /Adelie/)
+    assert.equal(await replayed(), replayedBefore + 1)
+    assert.equal(paid.status().spent, 2n * price, 'charged once for the lost answer')
+
+    loss = 'answerAndRetry' // the retry fails too: the call errors out, paid but unanswered
+    await assert.rejects(ask(ADELIE), /fetch failed/)
+    const gentoo = 'bill_length_mm=47.5, bill_depth_mm=14.2, flipper_length_mm=210, body_mass_g=4800'
+    const next = await ask(gentoo) // same lane, same ticket: 409 + the lost call's receipt, then the next ticket
+    assert.equal(next.status, 200)
+    await paid.waitForReceipts()
+    const receipts = paid.receipts().map((r) => r.receipt.fields)
+    assert.deepEqual(receipts.map((f) => BigInt(f.index)), [1n, 2n, 3n, 4n])
+    assert.deepEqual(receipts.map((f) => BigInt(f.cumulative)), [1n, 2n, 3n, 4n].map((k) => k * price))
+    assert.equal(receipts[2]!.requestHash, receipts[1]!.requestHash, 'receipt 3 is the lost call (same request as call 2)')
+    assert.notEqual(receipts[3]!.requestHash, receipts[2]!.requestHash)
+    assert.equal(paid.status().spent, 4n * price)
+  })
 })

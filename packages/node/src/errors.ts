@@ -45,6 +45,20 @@ export class ConflictError extends NodeHttpError {
   }
 }
 
+/**
+ * A retried ticket whose call the node already committed and cannot answer again (different
+ * request, or a model whose answer is not reproducible): the stored receipt comes back in
+ * X-Sahara-Receipt so the client learns what it paid for and moves its lane on.
+ */
+export class TicketAlreadyPaidError extends ConflictError {
+  constructor(
+    readonly receiptHeader: string,
+    index: number,
+  ) {
+    super('ticket_replayed', `Ticket index ${index} already paid for an earlier call whose answer cannot be sent again; its receipt is in X-Sahara-Receipt. Pay this call with the next ticket.`)
+  }
+}
+
 export class NotFoundError extends NodeHttpError {
   override readonly name = 'NotFoundError'
   constructor(code: string, message: string) {

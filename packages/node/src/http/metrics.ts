@@ -8,6 +8,8 @@ export class Metrics {
   private readonly requests = new Map<string, number>()
   private readonly rejections = new Map<string, number>()
   paidCalls = 0
+  /** Retried tickets answered again from their committed receipt (no new charge). */
+  answersReplayed = 0
   paidAmount = 0n
   exactCalls = 0
   settlementBatches = 0
@@ -42,6 +44,7 @@ export class Metrics {
     out.push('# HELP sahara_node_requests_total HTTP requests by route and status.', '# TYPE sahara_node_requests_total counter')
     for (const [k, v] of this.requests) out.push(`sahara_node_requests_total{${k}} ${v}`)
     out.push('# HELP sahara_node_paid_calls_total Calls paid through a channel ticket.', '# TYPE sahara_node_paid_calls_total counter', `sahara_node_paid_calls_total ${this.paidCalls}`)
+    out.push('# HELP sahara_node_answers_replayed_total Retried tickets answered again from their committed receipt (no new charge).', '# TYPE sahara_node_answers_replayed_total counter', `sahara_node_answers_replayed_total ${this.answersReplayed}`)
     out.push('# HELP sahara_node_paid_amount_total Amount charged on channels (token base units).', '# TYPE sahara_node_paid_amount_total counter', `sahara_node_paid_amount_total ${this.paidAmount}`)
     out.push('# HELP sahara_node_exact_calls_total Calls paid with x402 exact.', '# TYPE sahara_node_exact_calls_total counter', `sahara_node_exact_calls_total ${this.exactCalls}`)
     out.push('# HELP sahara_node_payment_rejections_total Rejected payments by reason.', '# TYPE sahara_node_payment_rejections_total counter')

@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ServedAsset } from '../assets.ts'
 import type { ChainAdapter } from '../chain/adapter.ts'
 import type { NodeConfig } from '../config.ts'
-import { BodyTooLargeError, MalformedError, NodeHttpError, NotFoundError, PaymentRequiredError, UnavailableError } from '../errors.ts'
+import { BodyTooLargeError, ConflictError, MalformedError, NodeHttpError, NotFoundError, PaymentRequiredError, TicketAlreadyPaidError, UnavailableError } from '../errors.ts'
 import type { GroupCommitter } from '../payments/groups.ts'
 import { parseTicket } from '../payments/headers.ts'
 import { sha256 } from '../payments/merkle.ts'
-import type { PaymentProcessor } from '../payments/processor.ts'
+import type { Accepted, PaymentProcessor } from '../payments/processor.ts'
+import { storedReceipt } from '../payments/replay.ts'
+import type { Ticket } from '../payments/types.ts'
 import { encodeReceipt, receiptLeaf, type ReceiptFields } from '../payments/receipt.ts'
 import { decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type RequirementInput } from '../payments/x402.ts'
 import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
@@ -116,7 +118,8 @@ export function createNodeServer(ctx: HttpContext): Server {
         const v2 = Buffer.from(JSON.stringify(paymentRequiredV2(r, e.message))).toString('base64')
         sendJson(res, 402, { ...paymentRequired(r, e.message), code: e.code }, { 'payment-required': v2 })
       } else {
-        sendJson(res, e.status, { error: { code: e.code, message: e.message } }, e.status === 413 ? { connection: 'close' } : undefined)
+        const headers: Record<string, string> | undefined = e.status === 413 ? { connection: 'close' } : e instanceof TicketAlreadyPaidError ? { 'x-sahara-receipt': e.receiptHeader } : undefined
+        sendJson(res, e.status, { error: { code: e.code, message: e.message } }, headers)
       }
       if (ctx.log.debugEnabled) ctx.log.debug('request_rejected', { route, status: e.status, code: e.code })
       return
@@ -186,7 +189,13 @@ export function createNodeServer(ctx: HttpContext): Server {
     if (typeof voucherHeader === 'string') await processor.acceptVoucher(voucherHeader, t, a.terms)
     let ch = processor.channel(t.channelId)
     if (ch instanceof Promise) ch = await ch
-    const acc = processor.acceptTicket(t, a.terms, ch)
+    let acc: Accepted
+    try {
+      acc = processor.acceptTicket(t, a.terms, ch)
+    } catch (e) {
+      if (e instanceof ConflictError && e.code === 'ticket_replayed') return replayedCall(res, route, a, kind, input, raw, t, e, start)
+      throw e
+    }
     let body: Buffer
     try {
       const out = run(a, kind, input)
@@ -211,6 +220,32 @@ export function createNodeServer(ctx: HttpContext): Server {
       index: BigInt(acc.index),
     }
     respondWithReceipt(res, route, body, fields, start, { state: acc.lane, units: acc.index, head: acc.lane.head, voucher: acc.voucher, newVoucher: acc.newVoucher }, bodyHeaders(kind, input), () => processor.refund(acc))
+  }
+
+  /**
+   * A ticket retried after its answer was lost: the node died (or the connection broke) after the
+   * call's receipt was committed. Only the lane's latest call qualifies, proven by its preimage.
+   * Same request and a reproducible answer (same response hash): the answer again, with the
+   * original receipt and no new charge. Otherwise 409 with the stored receipt attached.
+   */
+  const replayedCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, t: Ticket, replayed: ConflictError, start: number) => {
+    const lane = processor.lanes.get(t.laneKey)
+    if (!lane || t.index !== lane.units || !t.preimage.equals(lane.head)) throw replayed
+    const stored = storedReceipt(ctx.store, t)
+    if (!stored) throw replayed
+    if (stored.fields.requestHash.equals(sha256(raw))) {
+      const out = run(a, kind, input)
+      const body = out instanceof Promise ? await out : out
+      if (sha256(body).equals(stored.fields.responseHash)) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, 'x-sahara-receipt': stored.header, ...bodyHeaders(kind, input) })
+        res.end(body)
+        metrics.request(route, 200)
+        metrics.answersReplayed++
+        metrics.observe(performance.now() - start)
+        return
+      }
+    }
+    throw new TicketAlreadyPaidError(stored.header, t.index)
   }
 
   const paidExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, header: string, version: 1 | 2, start: number, req: IncomingMessage) => {

@@ -129,6 +129,7 @@ export class Store {
       openSettlements: db.prepare(`SELECT * FROM settlements WHERE status IN ('prepared', 'submitted') ORDER BY id`),
       settlement: db.prepare('SELECT * FROM settlements WHERE id = ?'),
       groupReceipts: db.prepare('SELECT receipts FROM receipt_groups WHERE seq = ?'),
+      recentGroups: db.prepare('SELECT seq, root, signature, receipts FROM receipt_groups ORDER BY seq DESC LIMIT ?'),
       group: db.prepare('SELECT seq, root, count, signature, settlement_id FROM receipt_groups WHERE seq = ?'),
       groupByRoot: db.prepare('SELECT seq, root, count, signature, settlement_id FROM receipt_groups WHERE root = ? ORDER BY seq LIMIT 1'),
       settlementGroupRoots: db.prepare('SELECT root FROM receipt_groups WHERE settlement_id = ? ORDER BY seq'),
@@ -209,6 +210,27 @@ export class Store {
     const out: { leaf: Buffer; fields: Buffer }[] = []
     for (let o = 0; o < row.receipts.length; o += RECEIPT_ROW) out.push({ leaf: row.receipts.subarray(o, o + 32), fields: row.receipts.subarray(o + 32, o + RECEIPT_ROW) })
     return out
+  }
+
+  /**
+   * The receipt of call `index` on a lane, searched in the `maxGroups` latest groups (newest
+   * first): the retry of a call whose answer was lost finds its receipt there. Compares the ABI
+   * words in place (channelId, lane, assetId, index), without decoding other receipts.
+   */
+  findLaneReceipt(key: { channelId: bigint; assetId: bigint; lane: bigint; index: bigint }, maxGroups = 64): { seq: number; root: Buffer; signature: string; leaves: Buffer[]; position: number; fields: Buffer } | undefined {
+    const word = (v: bigint) => Buffer.from(v.toString(16).padStart(64, '0'), 'hex')
+    const want = [[224, word(key.channelId)], [256, word(key.lane)], [96, word(key.assetId)], [320, word(key.index)]] as const
+    for (const g of this.st.recentGroups.iterate(maxGroups) as Iterable<{ seq: number; root: Buffer; signature: string; receipts: Buffer }>) {
+      const r = g.receipts
+      for (let o = 0; o < r.length; o += RECEIPT_ROW) {
+        const f = o + 32
+        if (!want.every(([at, w]) => r.compare(w, 0, 32, f + at, f + at + 32) === 0)) continue
+        const leaves: Buffer[] = []
+        for (let x = 0; x < r.length; x += RECEIPT_ROW) leaves.push(r.subarray(x, x + 32))
+        return { seq: g.seq, root: g.root, signature: g.signature, leaves, position: o / RECEIPT_ROW, fields: r.subarray(f, f + 352) }
+      }
+    }
+    return undefined
   }
 
   group(seq: number): { seq: number; root: Buffer; count: number; signature: string; settlement_id: number | null } | undefined {

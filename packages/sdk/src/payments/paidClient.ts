@@ -503,8 +503,80 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
     return new Response(NULL_BODY_STATUS.has(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers })
   }
 
+  type ExpectedReceipt = { nodeId: bigint; assetId: bigint; channelId: bigint; lane: bigint; units: number; price: bigint; cumulative: bigint; index: number; version: number | bigint }
+
+  /**
+   * Decodes a lane receipt and checks it against the call that was paid: every field, and the
+   * request/response hashes when the bytes are known, then its Merkle proof. A receipt that does
+   * not check out retires the lane (do not keep paying a node whose receipts fail).
+   */
+  function acceptLaneReceipt(header: string, e: ExpectedReceipt, bytes: { request: Uint8Array; response: Uint8Array } | undefined, lane: { retired: boolean }): SignedReceipt {
+    try {
+      const receipt = decodeReceiptHeader(header)
+      const f = receipt.fields
+      const mismatch =
+        f.nodeId !== e.nodeId
+          ? 'nodeId'
+          : f.assetId !== e.assetId
+            ? 'assetId'
+            : f.channelId !== e.channelId
+              ? 'channelId'
+              : f.lane !== e.lane
+                ? 'lane'
+                : f.units !== BigInt(e.units)
+                  ? 'units'
+                  : f.price !== e.price
+                    ? 'price'
+                    : f.cumulative !== e.cumulative
+                      ? 'cumulative'
+                      : f.index !== BigInt(e.index)
+                        ? 'index'
+                        : f.version < BigInt(e.version)
+                          ? 'version'
+                          : bytes && f.requestHash !== sha256Hex(bytes.request)
+                            ? 'requestHash'
+                            : bytes && f.responseHash !== sha256Hex(bytes.response)
+                              ? 'responseHash'
+                              : undefined
+      if (mismatch) throw new ReceiptVerificationError(`The receipt's ${mismatch} does not match the call that was paid.`)
+      checkReceiptProof(receipt)
+      return receipt
+    } catch (err) {
+      lane.retired = true
+      throw err instanceof PaymentError ? err : new ReceiptVerificationError('The node returned an unreadable receipt.')
+    }
+  }
+
+  /** Checks the group signature (now or in the background) and records the receipt. */
+  async function finishReceipt(url: string, receipt: SignedReceipt, header: string, nodeId: bigint, lane: { retired: boolean }): Promise<void> {
+    if (skipSignatures) return record(url, receipt, header)
+    if (!background) {
+      try {
+        await checkSignature(receipt)
+      } catch (err) {
+        lane.retired = true
+        throw err instanceof PaymentError ? err : new ReceiptVerificationError('The receipt batch signature could not be checked.')
+      }
+      return record(url, receipt, header)
+    }
+    const nodeKey = nodeId.toString()
+    const check: Promise<void> = checkSignature(receipt)
+      .then(
+        () => record(url, receipt, header),
+        (err: unknown) => {
+          const e = err instanceof ReceiptVerificationError ? err : new ReceiptVerificationError('The receipt batch signature could not be checked.')
+          receiptErrors.push(e)
+          blockedNodes.set(nodeKey, e)
+          lane.retired = true
+        },
+      )
+      .finally(() => pendingChecks.delete(check))
+    pendingChecks.add(check)
+  }
+
   async function paidCall(p: Prepared, key: string, r: ChannelRequirement): Promise<Response> {
     let requirement = r
+    let recoveredLostCall = false
     for (let attempt = 0; ; attempt++) {
       checkRequirement(requirement)
       const blocked = blockedNodes.get(requirement.nodeId.toString())
@@ -535,69 +607,40 @@ export function createPaidClient(config: PaidClientConfig): PaidClient {
         // Until a receipt confirms the voucher, every call on the chain carries it (the call that
         // introduced it may have been lost).
         if (!lane.confirmed) headers[VOUCHER_HEADER] = encodeVoucherHeader(lane.voucher!)
-        const res = await send(p, headers)
+        // A paid call whose connection broke may have been committed by the node: the same ticket
+        // again is safe (the node answers it from the stored receipt, or charges it once).
+        const res = await send(p, headers).catch(() => send(p, headers))
         const receiptHeader = res.headers.get(RECEIPT_HEADER)
+        const expected = { nodeId: requirement.nodeId, assetId: requirement.assetId, channelId: ch.channelId, lane: lane.index, units: q, price, cumulative: lane.total + price, index, version: requirement.version }
+        if (receiptHeader && res.status === 409 && !recoveredLostCall) {
+          // This ticket already paid for an earlier call whose answer was lost: keep its receipt,
+          // move the lane past it, and pay this request with the next ticket.
+          await res.arrayBuffer().catch(() => undefined)
+          const receipt = acceptLaneReceipt(receiptHeader, expected, undefined, lane)
+          lane.k = index
+          lane.total = expected.cumulative
+          lane.confirmed = true
+          ch.owed += price
+          calls++
+          spent += price
+          await finishReceipt(p.url, receipt, receiptHeader, requirement.nodeId, lane)
+          recoveredLostCall = true // once per call: a node cannot make a client pay lost calls in a loop
+          attempt--
+          continue
+        }
         if (receiptHeader) {
           // The node took the payment: advance the lane whatever the receipt says, so both sides agree.
           const body = new Uint8Array(await res.arrayBuffer())
-          const expectedTotal = lane.total + price
           lane.k = index
-          lane.total = expectedTotal
+          lane.total = expected.cumulative
           lane.confirmed = true
           ch.reserved -= price
           ch.owed += price
           reserved = false
           calls++
           spent += price
-          let receipt: SignedReceipt
-          try {
-            receipt = decodeReceiptHeader(receiptHeader)
-            const f = receipt.fields
-            const mismatch =
-              f.nodeId !== requirement.nodeId
-                ? 'nodeId'
-                : f.assetId !== requirement.assetId
-                  ? 'assetId'
-                  : f.channelId !== ch.channelId
-                    ? 'channelId'
-                    : f.lane !== lane.index
-                      ? 'lane'
-                      : f.units !== BigInt(q)
-                        ? 'units'
-                        : f.price !== price
-                          ? 'price'
-                          : f.cumulative !== expectedTotal
-                            ? 'cumulative'
-                            : f.index !== BigInt(index)
-                              ? 'index'
-                              : f.version < requirement.version
-                                ? 'version'
-                                : f.requestHash !== sha256Hex(p.body ?? new Uint8Array())
-                                  ? 'requestHash'
-                                  : f.responseHash !== sha256Hex(body)
-                                    ? 'responseHash'
-                                    : undefined
-            if (mismatch) throw new ReceiptVerificationError(`The receipt's ${mismatch} does not match the call that was paid.`)
-            checkReceiptProof(receipt)
-            if (!background && !skipSignatures) await checkSignature(receipt)
-          } catch (err) {
-            lane.retired = true // do not keep paying a node whose receipts do not check out on this lane
-            throw err instanceof PaymentError ? err : new ReceiptVerificationError('The node returned an unreadable receipt.')
-          }
-          if (skipSignatures) record(p.url, receipt, receiptHeader)
-          else if (background) {
-            const nodeKey = requirement.nodeId.toString()
-            const check: Promise<void> = checkSignature(receipt).then(
-              () => record(p.url, receipt, receiptHeader),
-              (err: unknown) => {
-                const e = err instanceof ReceiptVerificationError ? err : new ReceiptVerificationError('The receipt batch signature could not be checked.')
-                receiptErrors.push(e)
-                blockedNodes.set(nodeKey, e)
-                lane.retired = true
-              },
-            ).finally(() => pendingChecks.delete(check))
-            pendingChecks.add(check)
-          } else record(p.url, receipt, receiptHeader)
+          const receipt = acceptLaneReceipt(receiptHeader, expected, { request: p.body ?? new Uint8Array(), response: body }, lane)
+          await finishReceipt(p.url, receipt, receiptHeader, requirement.nodeId, lane)
           return rebuild(res, body)
         }
         if ((res.status === 402 || res.status === 409 || res.status === 400 || res.status === 401) && attempt + 1 < MAX_ATTEMPTS) {
