@@ -170,6 +170,9 @@ export function parseTokenomics(json: unknown): Tokenomics {
   const total = units.reduce((a, c) => a + c, 0n)
   if (total !== PERCENT_SCALE) fail('buckets', `The bucket percents sum to ${formatPercent(total)}%, not 100%.`)
   const amounts = splitDust(supplyWei, supplyWei, units)
+  amounts.forEach((a, i) => {
+    if (a === 0n) fail(`buckets[${i}]`, `Bucket "${parsed[i]!.bucketId}" works out to 0 wei; raise its percent or the supply.`)
+  })
 
   const buckets: TokenomicsBucket[] = parsed.map(({ path, b, bucketId, label }, i) => {
     const bucket: TokenomicsBucket = { id: bucketId, name: optionalString(b.name, `${path}.name`) ?? bucketId, percent: formatPercent(units[i]!), amount: amounts[i]! }
