@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { ContractError, InvalidArgumentError, SaharaError } from '@sahara/sdk'
+import { AirdropError, ContractError, InvalidArgumentError, SaharaError, TokenomicsConfigError } from '@sahara/sdk'
 import { Command, CommanderError, Option } from 'commander'
 import { airdropCommand } from './commands/airdrop'
 import { assetCommand } from './commands/asset'
@@ -65,7 +65,9 @@ function fail(err: unknown, verbose: boolean): number {
       if (err.stack) process.stderr.write(`${err.stack}\n`)
       if (err.cause instanceof Error) process.stderr.write(`caused by: ${err.cause.stack ?? err.cause.message}\n`)
     }
-    return err instanceof UsageError || err instanceof InvalidArgumentError ? 2 : 1
+    // a bad config or CSV is bad input too
+    const input = err instanceof UsageError || err instanceof InvalidArgumentError || err instanceof TokenomicsConfigError || err instanceof AirdropError
+    return input ? 2 : 1
   }
   const e = err as Error
   process.stderr.write(`error: ${e?.message?.split('\n')[0] ?? String(err)}\n`)
