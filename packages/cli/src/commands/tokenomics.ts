@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { allocations, monthlySchedule, parseTokenomics, proofLine, report, tokenomicsTotals, type Tokenomics } from '@sahara/sdk'
+import { MONTH_SECONDS, allocations, monthlySchedule, parseTokenomics, proofLine, report, tokenomicsTotals, type Tokenomics } from '@sahara/sdk'
 import type { Command } from 'commander'
 import { UsageError } from '../errors'
 import { emit, type GlobalOptions } from '../output'
@@ -41,7 +41,7 @@ function reportJson(t: Tokenomics, months: number, configPath: string) {
     decimals: t.decimals,
     supplyWei: t.supplyWei,
     tgeTimestamp: t.tgeTimestamp,
-    monthSeconds: 2_592_000,
+    monthSeconds: MONTH_SECONDS,
     allocations: allocations(t),
     months: rows,
     totals,

@@ -247,15 +247,13 @@ function beneficiaries(
     if (prev) fail(`${bp}.address`, `${bp}.address ${address} is listed twice in ${label} (also at ${prev}).`)
     seen.set(address.toLowerCase(), bp)
     if ((o.percent === undefined) === (o.amount === undefined)) fail(bp, `${bp} needs exactly one of percent (of the supply) or amount (whole ${symbol}).`)
-    const entry = {
-      address,
-      label: optionalString(o.label, `${bp}.label`),
-      declared: o.percent !== undefined ? { percent: '' } : { amount: '' },
-      units: o.percent !== undefined ? percent(o.percent, `${bp}.percent`) : undefined,
-      wei: o.amount !== undefined ? tokenAmount(o.amount, `${bp}.amount`, decimals, symbol) : undefined,
+    const note = optionalString(o.label, `${bp}.label`)
+    if (o.percent !== undefined) {
+      const units = percent(o.percent, `${bp}.percent`)
+      return { address, label: note, declared: { percent: formatPercent(units) }, units, wei: undefined }
     }
-    entry.declared = entry.units !== undefined ? { percent: formatPercent(entry.units) } : { amount: (o.amount as string).trim() }
-    return entry
+    const wei = tokenAmount(o.amount, `${bp}.amount`, decimals, symbol)
+    return { address, label: note, declared: { amount: (o.amount as string).trim() }, units: undefined, wei }
   })
   // Exact check in units of wei * 10^6: sum(percent units * supplyWei) + sum(amount wei * 10^6).
   const declared = rows.reduce((a, r) => a + (r.units !== undefined ? r.units * supplyWei : r.wei! * PERCENT_SCALE), 0n)
