@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { ContractError, InvalidArgumentError, SaharaError } from '@sahara/sdk'
+import { AirdropError, ContractError, InvalidArgumentError, SaharaError, TokenomicsConfigError } from '@sahara/sdk'
 import { Command, CommanderError, Option } from 'commander'
+import { airdropCommand } from './commands/airdrop'
 import { assetCommand } from './commands/asset'
 import { callCommand } from './commands/call'
 import { channelCommand } from './commands/channel'
@@ -12,6 +13,7 @@ import { nodeStartCommand } from './commands/nodeStart'
 import { receiptCommand } from './commands/receipt'
 import { revenueCommand } from './commands/revenue'
 import { sharesCommand } from './commands/shares'
+import { tokenomicsCommand } from './commands/tokenomics'
 import { UsageError } from './errors'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   channelCommand(program)
   callCommand(program)
   receiptCommand(program)
+  tokenomicsCommand(program)
+  airdropCommand(program)
   nodeStartCommand(nodeCommand(program))
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
   return program
@@ -61,7 +65,9 @@ function fail(err: unknown, verbose: boolean): number {
       if (err.stack) process.stderr.write(`${err.stack}\n`)
       if (err.cause instanceof Error) process.stderr.write(`caused by: ${err.cause.stack ?? err.cause.message}\n`)
     }
-    return err instanceof UsageError || err instanceof InvalidArgumentError ? 2 : 1
+    // a bad config or CSV is bad input too
+    const input = err instanceof UsageError || err instanceof InvalidArgumentError || err instanceof TokenomicsConfigError || err instanceof AirdropError
+    return input ? 2 : 1
   }
   const e = err as Error
   process.stderr.write(`error: ${e?.message?.split('\n')[0] ?? String(err)}\n`)

@@ -1,0 +1,7 @@
+export { TokenomicsConfigError } from './errors'
+export { parseTokenomics, formatPercent } from './parse'
+export { allocations, vestingSchedules } from './allocations'
+export { monthlySchedule, fullUnlockMonth, unlockedAt, type MonthRow } from './schedule'
+export { report, proofLine, tokenomicsTotals, type TokenomicsTotals } from './report'
+export { vestedAmount, toLinearSchedule } from './vesting'
+export * from './types'
