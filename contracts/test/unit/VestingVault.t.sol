@@ -305,7 +305,9 @@ contract VestingVaultTest is VestingFixture {
         assertEq(sahara.balanceOf(address(vault)), vestedNow);
         assertEq(vault.schedule(id).revokedAt, block.timestamp);
         // Frozen: later timestamps vest nothing more; earlier ones are unchanged.
+        assertEq(vault.vestedAmount(id, block.timestamp + 1), vestedNow);
         assertEq(vault.vestedAmount(id, T0 + 4 * YEAR), vestedNow);
+        assertEq(vault.vestedAmount(id, block.timestamp - 1), AMOUNT * (YEAR + YEAR / 2 - 1) / (4 * YEAR));
         assertEq(vault.vestedAmount(id, T0 + YEAR), AMOUNT / 4);
 
         vm.warp(T0 + 10 * YEAR);
