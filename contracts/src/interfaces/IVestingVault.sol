@@ -63,6 +63,8 @@ interface IVestingVault {
     error EmptyBatch();
     /// @notice A schedule's beneficiary is the zero address.
     error ZeroBeneficiary();
+    /// @notice A schedule's beneficiary is the vault itself (released tokens would be stuck).
+    error BeneficiaryIsVault();
     /// @notice A schedule's amount is zero.
     error ZeroAmount();
     /// @notice A schedule's duration is zero.
@@ -104,7 +106,7 @@ interface IVestingVault {
 
     /// @notice Moves schedule `id` to `newBeneficiary` (current beneficiary only).
     /// @param id the schedule
-    /// @param newBeneficiary the new beneficiary (not zero)
+    /// @param newBeneficiary the new beneficiary (not zero, not the vault)
     function setBeneficiary(uint256 id, address newBeneficiary) external;
 
     /// @notice Sets the receiver of revoked unvested tokens (owner only).

@@ -73,6 +73,7 @@ contract VestingVault is IVestingVault, Ownable2Step, ReentrancyGuardTransient {
         for (uint256 i; i < n; ++i) {
             ScheduleParams calldata p = batch[i];
             if (p.beneficiary == address(0)) revert ZeroBeneficiary();
+            if (p.beneficiary == address(this)) revert BeneficiaryIsVault();
             if (p.amount == 0) revert ZeroAmount();
             if (p.amount > type(uint128).max) revert AmountTooLarge(p.amount);
             if (p.duration == 0) revert ZeroDuration();
@@ -143,6 +144,7 @@ contract VestingVault is IVestingVault, Ownable2Step, ReentrancyGuardTransient {
         address previous = s.beneficiary;
         if (msg.sender != previous) revert NotBeneficiary(id, msg.sender);
         if (newBeneficiary == address(0)) revert ZeroBeneficiary();
+        if (newBeneficiary == address(this)) revert BeneficiaryIsVault();
 
         // Swap-and-pop out of the previous list, then append to the new one.
         uint256[] storage from = _idsOf[previous];

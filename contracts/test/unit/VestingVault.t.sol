@@ -144,6 +144,8 @@ contract VestingVaultTest is VestingFixture {
         vault.createSchedules(new IVestingVault.ScheduleParams[](0));
         vm.expectRevert(IVestingVault.ZeroBeneficiary.selector);
         vault.createSchedules(_one(_params(address(0), T0, 0, 1, 1, false)));
+        vm.expectRevert(IVestingVault.BeneficiaryIsVault.selector);
+        vault.createSchedules(_one(_params(address(vault), T0, 0, 1, 1, false)));
         vm.expectRevert(IVestingVault.ZeroAmount.selector);
         vault.createSchedules(_one(_params(alice, T0, 0, 1, 0, false)));
         vm.expectRevert(abi.encodeWithSelector(IVestingVault.AmountTooLarge.selector, uint256(1) << 128));
@@ -462,6 +464,9 @@ contract VestingVaultTest is VestingFixture {
         vm.prank(alice);
         vm.expectRevert(IVestingVault.ZeroBeneficiary.selector);
         vault.setBeneficiary(id, address(0));
+        vm.prank(alice);
+        vm.expectRevert(IVestingVault.BeneficiaryIsVault.selector);
+        vault.setBeneficiary(id, address(vault));
         // The old beneficiary loses control once moved.
         vm.prank(alice);
         vault.setBeneficiary(id, bob);

@@ -306,6 +306,7 @@ const formatters: Record<string, Formatter> = {
   InvalidAuthorization: ([, from, nonce]) => `The authorization ${nonce} of ${from} is invalid.`,
   // VestingVault
   ZeroBeneficiary: () => 'The beneficiary is the zero address.',
+  BeneficiaryIsVault: () => 'The vesting vault cannot be its own beneficiary.',
   ZeroDuration: () => 'The vesting duration must be greater than zero.',
   CliffAfterEnd: ([cliff, duration]) => `The cliff (${cliff} s) is after the end of the vesting (${duration} s).`,
   AmountTooLarge: ([value]) => `The amount ${value} does not fit in 128 bits.`,
