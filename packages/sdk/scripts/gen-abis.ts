@@ -25,6 +25,8 @@ const contracts: Record<string, string> = {
   exactPaymentsAbi: 'ExactPayments',
   saharaTokenAbi: 'SaharaToken',
   devStablecoinAbi: 'DevStablecoin',
+  vestingVaultAbi: 'VestingVault',
+  merkleAirdropAbi: 'MerkleAirdrop',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)

@@ -19,10 +19,12 @@ import {
   devStablecoinAbi,
   exactPaymentsAbi,
   licenseRegistryAbi,
+  merkleAirdropAbi,
   nodeRegistryAbi,
   paymentChannelsAbi,
   revenueVaultAbi,
   saharaTokenAbi,
+  vestingVaultAbi,
 } from './abis/generated'
 
 /** Root of every error the SDK throws. `shortMessage` is one readable sentence. */
@@ -158,6 +160,8 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(exactPaymentsAbi as Abi),
   ...errorsOf(saharaTokenAbi as Abi),
   ...errorsOf(devStablecoinAbi as Abi),
+  ...errorsOf(vestingVaultAbi as Abi),
+  ...errorsOf(merkleAirdropAbi as Abi),
   ...openZeppelinErrors,
 ])
 
@@ -300,6 +304,28 @@ const formatters: Record<string, Formatter> = {
   AssetNotServed: ([nodeId, assetId]) => `Node #${nodeId} does not serve asset #${assetId}.`,
   AlreadyAttributed: ([, from, nonce]) => `The authorization ${nonce} of ${from} was already attributed.`,
   InvalidAuthorization: ([, from, nonce]) => `The authorization ${nonce} of ${from} is invalid.`,
+  // VestingVault
+  ZeroBeneficiary: () => 'The beneficiary is the zero address.',
+  BeneficiaryIsVault: () => 'The vesting vault cannot be its own beneficiary.',
+  ZeroDuration: () => 'The vesting duration must be greater than zero.',
+  CliffAfterEnd: ([cliff, duration]) => `The cliff (${cliff} s) is after the end of the vesting (${duration} s).`,
+  AmountTooLarge: ([value]) => `The amount ${value} does not fit in 128 bits.`,
+  UnknownSchedule: ([id]) => `Vesting schedule #${id} does not exist.`,
+  // Shared name: VestingVault reports a schedule id, MerkleAirdrop an account.
+  NothingToRelease: ([who]) =>
+    typeof who === 'bigint' ? `Vesting schedule #${who} has nothing to release now.` : `${who} has nothing to release from the airdrop now.`,
+  NotBeneficiary: ([id, caller]) => `${caller} is not the beneficiary of vesting schedule #${id}.`,
+  NotRevocable: ([id]) => `Vesting schedule #${id} is not revocable.`,
+  AlreadyRevoked: ([id]) => `Vesting schedule #${id} was already revoked.`,
+  // MerkleAirdrop
+  ZeroRoot: () => 'The Merkle root is zero.',
+  DeadlineInPast: ([deadline]) => `The claim deadline ${new Date(Number(deadline) * 1000).toISOString()} is in the past.`,
+  AlreadyClaimed: ([account]) => `${account} already claimed its airdrop allocation.`,
+  InvalidProof: () => 'The Merkle proof does not match this account and amount.',
+  ClaimWindowClosed: ([deadline]) => `Airdrop claims closed at ${new Date(Number(deadline) * 1000).toISOString()}.`,
+  ClaimWindowOpen: ([deadline]) =>
+    `The airdrop can be swept only after its claim deadline ${new Date(Number(deadline) * 1000).toISOString()}.`,
+  NothingToSweep: () => 'The airdrop holds nothing beyond what claimants are still owed.',
   // OpenZeppelin
   OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin.`,
   OwnableInvalidOwner: ([owner]) => `${owner} cannot be the owner.`,

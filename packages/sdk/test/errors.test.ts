@@ -16,11 +16,13 @@ import {
   devStablecoinAbi,
   exactPaymentsAbi,
   licenseRegistryAbi,
+  merkleAirdropAbi,
   nodeRegistryAbi,
   paymentChannelsAbi,
   parseAmount,
   revenueVaultAbi,
   saharaTokenAbi,
+  vestingVaultAbi,
   parseDeployments,
   resolveDeployments,
 } from '../src/index'
@@ -68,6 +70,8 @@ describe('decodeContractError', () => {
       exactPaymentsAbi,
       saharaTokenAbi,
       devStablecoinAbi,
+      vestingVaultAbi,
+      merkleAirdropAbi,
     ]) {
       for (const item of abi as readonly { type: string; name?: string; inputs?: readonly { type: string }[] }[]) {
         if (item.type !== 'error') continue
@@ -81,6 +85,15 @@ describe('decodeContractError', () => {
       }
     }
     assert.ok(checked > 50, `only ${checked} errors checked`)
+  })
+
+  it('NothingToRelease: schedule id (VestingVault) vs account (MerkleAirdrop)', () => {
+    const account = '0x00000000000000000000000000000000000000bb'
+    assert.equal(decodeContractError(reverted(vestingVaultAbi, 'NothingToRelease', [7n])).message, 'Vesting schedule #7 has nothing to release now.')
+    assert.equal(
+      decodeContractError(reverted(merkleAirdropAbi, 'NothingToRelease', [account])).message,
+      `${getAddress(account)} has nothing to release from the airdrop now.`,
+    )
   })
 
   it('unreachable RPC -> RpcError sentence', () => {
