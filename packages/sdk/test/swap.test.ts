@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Address } from 'viem'
-import { getTransactionCount, readContract, simulateContract } from 'viem/actions'
+import { getTransactionCount, readContract, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
 import {
   DeploymentsError,
   InsufficientBalanceError,
@@ -120,7 +120,7 @@ describe('swap SAHARA <-> USDT on the devnet pool', { timeout: 300_000 }, () => 
       functionName: 'approve',
       args: [router, USDT('10')],
     })
-    await trader.walletClient!.writeContract({ ...request, chain: null } as never)
+    await waitForTransactionReceipt(trader.publicClient, { hash: await writeContract(trader.walletClient!, { ...request, chain: null } as never) })
     const again = await trader.swap({ from: 'USDT', to: 'SAHARA', amountIn: USDT('10'), slippageBps: 0 })
     assert.equal(again.approvalHash, undefined)
     assert.equal(again.amountOut, expectedOut(USDT('10'), r1.usdt, r1.sahara))
