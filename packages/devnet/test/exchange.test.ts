@@ -9,6 +9,7 @@ import { getAddress, getContractAddress, keccak256, type Address } from 'viem'
 import { EXCHANGE_CONTRACT_NAMES, devStablecoinAbi, parseDeployments } from '@sahara/sdk'
 import {
   DEFAULT_LIQUIDITY_SAHARA,
+  describeDevnet,
   liquidityBucketSahara,
   loadUniswapArtifact,
   pairInitCodeHash,
@@ -78,6 +79,10 @@ describe('devnet exchange', () => {
     assert.equal(await pc.readContract({ ...factory, functionName: 'feeToSetter' }), d.admin)
     assert.equal(await pc.readContract({ ...factory, functionName: 'feeTo' }), '0x0000000000000000000000000000000000000000')
     assert.equal(await pc.readContract({ ...factory, functionName: 'allPairsLength' }), 1n)
+    // `npm start` prints the pool.
+    const lines = await describeDevnet(first, { requestedPort: 0 })
+    assert.ok(lines.some((l) => /^\s+SAHARA\/USDT pool\s+100000000 SAHARA \/ 100000 USDT \(Uniswap v2/.test(l)), lines.join('\n'))
+    for (const n of EXCHANGE_CONTRACT_NAMES) assert.ok(lines.some((l) => l.includes(n) && l.includes(c[n]!)), `${n} is printed`)
   })
 
   it('the router, the factory and the pair agree (factory.getPair, router.factory, the init code hash)', async () => {
