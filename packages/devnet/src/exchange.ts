@@ -182,3 +182,30 @@ export async function deployExchange(o: DeployExchangeOptions): Promise<DeployEx
 export function hasExchange(d: Deployments): boolean {
   return Boolean(d.contracts.UniswapV2Factory && d.contracts.UniswapV2Router02 && d.contracts.WETH9 && d.contracts.SaharaUsdtPair)
 }
+
+/**
+ * The exchange contracts of an existing Uniswap v2 deployment (a real network's), found from its
+ * router: the factory and WETH from the router, the SAHARA/USDT pair from the factory (left out
+ * while no such pool exists). Nothing is sent; merge the result into the deployments' contracts.
+ */
+export async function existingExchange(publicClient: PublicClient, d: Deployments, router: Address): Promise<Partial<ExchangeContracts>> {
+  const code = await publicClient.getCode({ address: router })
+  if (!code || code === '0x') throw new DeployError(`there is no contract at the Uniswap v2 router address ${router}`)
+  const abi = loadUniswapArtifact('UniswapV2Router02').abi
+  const factory = getAddress((await publicClient.readContract({ address: router, abi, functionName: 'factory' })) as Address)
+  const weth = getAddress((await publicClient.readContract({ address: router, abi, functionName: 'WETH' })) as Address)
+  const pair = getAddress(
+    (await publicClient.readContract({
+      address: factory,
+      abi: loadUniswapArtifact('UniswapV2Factory').abi,
+      functionName: 'getPair',
+      args: [d.contracts.SaharaToken, d.contracts.USDT],
+    })) as Address,
+  )
+  return {
+    UniswapV2Factory: factory,
+    UniswapV2Router02: getAddress(router),
+    WETH9: weth,
+    ...(pair !== zeroAddress ? { SaharaUsdtPair: pair } : {}),
+  }
+}

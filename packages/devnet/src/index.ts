@@ -21,6 +21,7 @@ export type { Attachment, LaunchOptions } from './launch.ts'
 export { describeDevnet } from './describe.ts'
 export {
   deployExchange,
+  existingExchange,
   hasExchange,
   loadUniswapArtifact,
   pairInitCodeHash,

@@ -10,6 +10,7 @@ import { EXCHANGE_CONTRACT_NAMES, devStablecoinAbi, parseDeployments } from '@sa
 import {
   DEFAULT_LIQUIDITY_SAHARA,
   describeDevnet,
+  existingExchange,
   liquidityBucketSahara,
   loadUniswapArtifact,
   pairInitCodeHash,
@@ -108,6 +109,17 @@ describe('devnet exchange', () => {
     const [, out] = (await pc.readContract({ ...router, functionName: 'getAmountsOut', args: [10n ** 6n, [c.USDT, c.SaharaToken]] })) as bigint[]
     const inWithFee = 10n ** 6n * 997n
     assert.equal(out, (inWithFee * SAHARA_SEED) / (USDT_SEED * 1000n + inWithFee))
+  })
+
+  it('finds an existing Uniswap deployment from its router (how a real network is recorded)', async () => {
+    const d = first.deployments
+    const { UniswapV2Factory, UniswapV2Router02, WETH9, SaharaUsdtPair, ...rest } = d.contracts
+    const found = await existingExchange(first.publicClient, { ...d, contracts: rest }, UniswapV2Router02!)
+    assert.deepEqual(found, { UniswapV2Factory, UniswapV2Router02, WETH9, SaharaUsdtPair })
+    // No pool for another pair of tokens: the pair is left out.
+    const other = await existingExchange(first.publicClient, { ...d, contracts: { ...rest, USDT: d.contracts.RevenueVault } }, UniswapV2Router02!)
+    assert.equal(other.SaharaUsdtPair, undefined)
+    await assert.rejects(existingExchange(first.publicClient, d, '0x000000000000000000000000000000000000dEaD'), /no contract at the Uniswap v2 router/)
   })
 
   it('reuses the recorded exchange on a restart without sending anything', async () => {
