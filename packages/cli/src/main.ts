@@ -13,6 +13,7 @@ import { nodeStartCommand } from './commands/nodeStart'
 import { receiptCommand } from './commands/receipt'
 import { revenueCommand } from './commands/revenue'
 import { sharesCommand } from './commands/shares'
+import { swapCommand } from './commands/swap'
 import { tokenomicsCommand } from './commands/tokenomics'
 import { UsageError } from './errors'
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   revenueCommand(program)
   sharesCommand(program)
   faucetCommand(program)
+  swapCommand(program)
   cidCommand(program)
   channelCommand(program)
   callCommand(program)

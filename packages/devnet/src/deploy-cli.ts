@@ -7,6 +7,8 @@ import { getAddress, isHex, type Hex } from 'viem'
 import { deploymentsToJson } from '@sahara/sdk'
 import { localChain, publicClientFor, walletClientFor } from './clients.ts'
 import { deployProtocol } from './deploy.ts'
+import { writeDeployments } from './deployments.ts'
+import { existingExchange } from './exchange.ts'
 
 const { values } = parseArgs({
   options: {
@@ -20,18 +22,21 @@ const { values } = parseArgs({
     'dev-stablecoin': { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
     'record-rpc-url': { type: 'boolean', default: false },
+    'uniswap-router': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
 
 const usage = `Usage: deploy-cli --rpc-url URL [--private-key 0x..|$DEPLOYER_PRIVATE_KEY] [--out deployments/]
   [--admin 0x..] [--treasury 0x..] [--fee-bps 250] [--stablecoin 0x.. | --dev-stablecoin] [--force]
-  [--record-rpc-url]
+  [--record-rpc-url] [--uniswap-router 0x..]
 Writes <out>/<chainId>.json; an existing file whose contracts have code on the chain is reused
 unless --force. Without --stablecoin a DevStablecoin (open faucet) is deployed as USDT: only on
 local dev chains (31337, 1337), or on a test network with --dev-stablecoin.
 The RPC URL is written into the file only for local endpoints or with --record-rpc-url (hosted
-RPC URLs often embed an API key).`
+RPC URLs often embed an API key).
+--uniswap-router records the network's existing Uniswap v2 router, with its factory, WETH and the
+SAHARA/USDT pair when one exists, so swaps work (no exchange is deployed).`
 
 if (values.help) {
   console.log(usage)
@@ -61,7 +66,15 @@ const result = await deployProtocol({
   allowDevStablecoin: values['dev-stablecoin'],
   log: (m) => console.error(m),
 })
-console.log(JSON.stringify(deploymentsToJson(result.deployments), null, 2))
-if (result.deployments.admin !== result.deployments.deployer && !result.reused) {
-  console.error(`Ownership of every module is pending: ${result.deployments.admin} must call acceptOwnership() on each.`)
+let deployments = result.deployments
+if (values['uniswap-router']) {
+  const exchange = await existingExchange(publicClientFor(rpcUrl, chain), deployments, getAddress(values['uniswap-router']))
+  deployments = { ...deployments, contracts: { ...deployments.contracts, ...exchange } }
+  console.error(`recorded the existing Uniswap v2 deployment: ${JSON.stringify(exchange)}`)
+  if (!exchange.SaharaUsdtPair) console.error('note: there is no SAHARA/USDT pool on this network yet; create it with the liquidity bucket before swapping')
+  writeDeployments(path.resolve(values.out), deployments)
+}
+console.log(JSON.stringify(deploymentsToJson(deployments), null, 2))
+if (deployments.admin !== deployments.deployer && !result.reused) {
+  console.error(`Ownership of every module is pending: ${deployments.admin} must call acceptOwnership() on each.`)
 }

@@ -7,6 +7,7 @@ import {
   CONTRACT_NAMES,
   DeploymentsError,
   MODULE_NAMES,
+  OPTIONAL_CONTRACT_NAMES,
   deploymentsFile,
   deploymentsToJson,
   loadDeploymentsFile,
@@ -35,10 +36,13 @@ export function writeDeployments(dir: string, d: Deployments): string {
 /**
  * Addresses of `d` that have no code on the chain behind `publicClient` (empty = all present).
  * A module without a recorded implementation counts as missing: the devnet always records them.
+ * Optional contracts (the exchange) count only when recorded.
  */
 export async function missingCode(publicClient: PublicClient, d: Deployments): Promise<string[]> {
+  const optional = OPTIONAL_CONTRACT_NAMES.filter((n) => !(CONTRACT_NAMES as readonly string[]).includes(n) && d.contracts[n])
   const entries = [
     ...CONTRACT_NAMES.map((n) => [n, d.contracts[n]] as const),
+    ...optional.map((n) => [n, d.contracts[n]] as const),
     ...MODULE_NAMES.map((n) => [`implementations.${n}`, d.implementations[n]] as const),
   ]
   const codes = await Promise.all(entries.map(([, a]) => (a ? publicClient.getCode({ address: a }) : undefined)))

@@ -1,4 +1,5 @@
 import { formatUnits } from 'viem'
+import { uniswapV2PairAbi } from '@sahara/sdk'
 import { loadArtifact } from './artifacts.ts'
 import { TREASURY_ACCOUNT_INDEX, type Devnet } from './devnet.ts'
 
@@ -25,8 +26,18 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
   for (const [name, address] of Object.entries(d.contracts)) lines.push(`  ${name.padEnd(20)} ${address}`)
   lines.push('Implementations:')
   for (const [name, address] of Object.entries(d.implementations)) lines.push(`  ${name.padEnd(20)} ${address}`)
-  lines.push(`  SAHARA total supply ${formatUnits(supply, 18)} (held by the admin ${d.admin})`)
+  lines.push(`  SAHARA total supply ${formatUnits(supply, 18)} (minted to the admin ${d.admin})`)
   lines.push(`  Protocol treasury  ${d.treasury} (dev account #${TREASURY_ACCOUNT_INDEX})`)
+  const pair = d.contracts.SaharaUsdtPair
+  if (pair) {
+    const pc = devnet.publicClient
+    const [token0, [r0, r1]] = await Promise.all([
+      pc.readContract({ address: pair, abi: uniswapV2PairAbi, functionName: 'token0' }),
+      pc.readContract({ address: pair, abi: uniswapV2PairAbi, functionName: 'getReserves' }),
+    ])
+    const [sahara, usdt] = token0 === d.contracts.SaharaToken ? [r0, r1] : [r1, r0]
+    lines.push(`  SAHARA/USDT pool   ${formatUnits(sahara, 18)} SAHARA / ${formatUnits(usdt, 6)} USDT (Uniswap v2; swap with \`npx sahara swap 100 USDT SAHARA\`)`)
+  }
   if (devnet.seed?.created) {
     const s = devnet.seed
     lines.push('')

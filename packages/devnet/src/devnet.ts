@@ -5,6 +5,7 @@ import { devAccounts, type DevAccount } from './accounts.ts'
 import { AnvilStartError, startAnvil, type AnvilInstance } from './anvil.ts'
 import { localChain, publicClientFor, walletClientFor } from './clients.ts'
 import { deployProtocol } from './deploy.ts'
+import { deployExchange, hasExchange, type DeployExchangeResult } from './exchange.ts'
 import type { Deployments } from '@sahara/sdk'
 import { staleCode, writeDeployments } from './deployments.ts'
 import { contentDirFor, defaultDataDir } from './paths.ts'
@@ -53,6 +54,8 @@ export interface Devnet {
   /** True when `port` was busy and another one was chosen. */
   readonly portFellBack: boolean
   readonly seed?: SeedResult
+  /** The SAHARA/USDT exchange deployed by this start (absent when it was already recorded). */
+  readonly exchange?: DeployExchangeResult
   readonly anvil: AnvilInstance
   readonly publicClient: PublicClient
   /** Stops anvil (it writes its final state first). */
@@ -112,14 +115,24 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
         )
       }
     }
+    // The SAHARA/USDT exchange: deployed with a fresh devnet, or added to one recorded before it existed.
+    let exchange: DeployExchangeResult | undefined
+    if (!hasExchange(deployments)) {
+      if (reused) log('this devnet has no SAHARA/USDT exchange yet; deploying it')
+      exchange = await deployExchange({ walletClient, publicClient, deployments, log })
+    }
     // A reused file may name an older port: record the live one so tools reading it connect.
-    const live: Deployments = { ...deployments, rpcUrl: anvil.rpcUrl }
-    if (deployments.rpcUrl !== anvil.rpcUrl) writeDeployments(deploymentsDir, live)
+    const live: Deployments = {
+      ...deployments,
+      rpcUrl: anvil.rpcUrl,
+      contracts: { ...deployments.contracts, ...exchange?.contracts },
+    }
+    if (deployments.rpcUrl !== anvil.rpcUrl || exchange) writeDeployments(deploymentsDir, live)
     let seed: SeedResult | undefined
     if (options.seed) seed = await seedDevnet({ rpcUrl: anvil.rpcUrl, chain, deployments: live, accounts, contentDir, log })
     // Anvil dumps its state every second: wait for one dump after our last transaction so a
     // SIGKILL right after startDevnet returns cannot lose the deployment the file points to.
-    if (!reused || seed?.created || seed?.payPerUse?.created) {
+    if (!reused || exchange || seed?.created || seed?.payPerUse?.created) {
       if (!(await waitForStateDump(stateFile, publicClient))) log(`warning: anvil has not saved its state to ${stateFile} yet`)
     }
     return {
@@ -135,6 +148,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       reused,
       portFellBack,
       ...(seed ? { seed } : {}),
+      ...(exchange ? { exchange } : {}),
       anvil,
       publicClient,
       stop: () => anvil.stop(),

@@ -19,3 +19,14 @@ export { DataDirBusyError } from './lock.ts'
 export { launchDevnet } from './launch.ts'
 export type { Attachment, LaunchOptions } from './launch.ts'
 export { describeDevnet } from './describe.ts'
+export {
+  deployExchange,
+  existingExchange,
+  hasExchange,
+  loadUniswapArtifact,
+  pairInitCodeHash,
+  liquidityBucketSahara,
+  DEFAULT_LIQUIDITY_SAHARA,
+  DEVNET_SAHARA_PRICE_USDT,
+} from './exchange.ts'
+export type { DeployExchangeOptions, DeployExchangeResult, ExchangeContracts, UniswapArtifact, UniswapContractName } from './exchange.ts'

@@ -47,6 +47,8 @@ export function createSaharaClient(config: SaharaClientConfig) {
     getNodeService: r(actions.getNodeService),
     getChannel: r(actions.getChannel),
     getLaneSettled: r(actions.getLaneSettled),
+    getPool: r(actions.getPool),
+    quoteSwap: r(actions.quoteSwap),
     verifyReceiptOnChain: (receipt: VerifyArgs[2], proof: VerifyArgs[3]) => actions.verifyReceiptOnChain(read.publicClient, read.deployments, receipt, proof),
     // writes
     registerAsset: w('registerAsset', actions.registerAsset),
@@ -70,6 +72,7 @@ export function createSaharaClient(config: SaharaClientConfig) {
     topUpChannel: w('topUpChannel', actions.topUpChannel),
     requestCloseChannel: w('requestCloseChannel', actions.requestCloseChannel),
     withdrawChannel: w('withdrawChannel', actions.withdrawChannel),
+    swap: w('swap', actions.swap),
   }
 }
 

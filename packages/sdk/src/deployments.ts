@@ -25,6 +25,19 @@ export type ContractName = (typeof CONTRACT_NAMES)[number]
 export const EXECUTION_CONTRACT_NAMES = ['NodeRegistry', 'PaymentChannels', 'ExactPayments'] as const
 export type ExecutionContractName = (typeof EXECUTION_CONTRACT_NAMES)[number]
 
+/**
+ * The Uniswap v2 exchange used to swap SAHARA and USDT. Optional so deployments made before it
+ * existed still load; the swap actions throw DeploymentsError when the router is missing. The devnet
+ * deploys all four from the official artifacts; on a real network the file names the existing
+ * deployment: the router is enough (the factory and the pair are then read from the chain).
+ */
+export const EXCHANGE_CONTRACT_NAMES = ['UniswapV2Factory', 'UniswapV2Router02', 'WETH9', 'SaharaUsdtPair'] as const
+export type ExchangeContractName = (typeof EXCHANGE_CONTRACT_NAMES)[number]
+
+/** Every optional contract name a deployments file may hold. */
+export const OPTIONAL_CONTRACT_NAMES = [...EXECUTION_CONTRACT_NAMES, ...EXCHANGE_CONTRACT_NAMES] as const
+export type OptionalContractName = (typeof OPTIONAL_CONTRACT_NAMES)[number]
+
 /** `<dir>/<chainId>.json` as written by the devnet deployer. */
 export type Deployments = {
   chainId: number
@@ -34,7 +47,7 @@ export type Deployments = {
   treasury: Address
   /** First block of the deployment: indexers start scanning events here. */
   startBlock: bigint
-  contracts: Record<ContractName, Address> & Partial<Record<ExecutionContractName, Address>>
+  contracts: Record<ContractName, Address> & Partial<Record<OptionalContractName, Address>>
   implementations: Record<string, Address>
 }
 
@@ -84,7 +97,7 @@ export function parseDeployments(json: unknown, source = 'deployments'): Deploym
   if (!c || typeof c !== 'object') fail('contracts is missing')
   const contracts = {} as Deployments['contracts']
   for (const name of CONTRACT_NAMES) contracts[name] = addr((c as Record<string, unknown>)[name], `contracts.${name}`)
-  for (const name of EXECUTION_CONTRACT_NAMES) {
+  for (const name of OPTIONAL_CONTRACT_NAMES) {
     const value = (c as Record<string, unknown>)[name]
     if (value !== undefined) contracts[name] = addr(value, `contracts.${name}`)
   }
@@ -111,6 +124,18 @@ export function executionContract(d: Deployments, name: ExecutionContractName): 
   if (!a) {
     throw new DeploymentsError(
       `The deployments for chain ${d.chainId} have no ${name}; redeploy the devnet with the pay-per-use contracts.`,
+    )
+  }
+  return a
+}
+
+/** The address of an exchange contract, or a DeploymentsError naming what to do. */
+export function exchangeContract(d: Deployments, name: ExchangeContractName): Address {
+  const a = d.contracts[name]
+  if (!a) {
+    throw new DeploymentsError(
+      `The deployments for chain ${d.chainId} have no ${name}: restart the devnet to deploy the SAHARA/USDT exchange, ` +
+        `or name the network's existing Uniswap v2 ${name} under "contracts" in the deployments file.`,
     )
   }
   return a

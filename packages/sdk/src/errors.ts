@@ -74,6 +74,17 @@ export class ContractError extends SaharaError {
   }
 }
 
+/**
+ * A swap would return less than its minimum output: the quote is below `minAmountOut` (refused
+ * before anything is sent) or the price moved before the transaction ran (the router reverted).
+ */
+export class SlippageError extends ContractError {
+  override name = 'SlippageError'
+}
+
+/** The revert string of Uniswap v2's router when the output is below `amountOutMin`. */
+export const UNISWAP_SLIPPAGE_REASON = 'UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT'
+
 /** The account does not hold enough of a token for a payment (checked before any approval is sent). */
 export class InsufficientBalanceError extends SaharaError {
   override name = 'InsufficientBalanceError'
@@ -206,6 +217,34 @@ function tokenName(token: unknown, ctx: ErrorContext): string {
 }
 
 type Formatter = (args: readonly any[], ctx: ErrorContext) => string
+
+/**
+ * One sentence per revert string of the Uniswap v2 contracts (they predate custom errors), so a
+ * failed swap reads like every other SDK error.
+ */
+const revertReasons: Record<string, string> = {
+  [UNISWAP_SLIPPAGE_REASON]:
+    'The swap would return less than the minimum output (slippage): the price moved or the minimum is above the quote; quote again or allow more slippage.',
+  'UniswapV2Router: EXPIRED': 'The swap deadline passed before the transaction was mined; send it again.',
+  'UniswapV2Router: EXCESSIVE_INPUT_AMOUNT': 'The swap would cost more than the maximum input (slippage).',
+  'UniswapV2Router: INVALID_PATH': 'The swap path is invalid.',
+  'UniswapV2Library: INSUFFICIENT_LIQUIDITY': 'The pool has no liquidity for this pair of tokens.',
+  'UniswapV2Library: INSUFFICIENT_INPUT_AMOUNT': 'The amount to swap must be greater than zero.',
+  'UniswapV2Library: INSUFFICIENT_OUTPUT_AMOUNT': 'The swap output must be greater than zero.',
+  'UniswapV2Library: IDENTICAL_ADDRESSES': 'A token cannot be swapped for itself.',
+  'UniswapV2Library: ZERO_ADDRESS': 'The zero address is not a token.',
+  'TransferHelper: TRANSFER_FROM_FAILED':
+    'The router could not take the input tokens: the balance or the allowance to the router is too low.',
+  'TransferHelper: TRANSFER_FAILED': 'A token transfer from the pool failed.',
+  'UniswapV2: INSUFFICIENT_OUTPUT_AMOUNT': 'The swap output must be greater than zero.',
+  'UniswapV2: INSUFFICIENT_INPUT_AMOUNT': 'The swap input must be greater than zero.',
+  'UniswapV2: INSUFFICIENT_LIQUIDITY': 'The pool does not hold enough of the output token.',
+  'UniswapV2: K': 'The swap would break the pool invariant (too little input for the output).',
+  'UniswapV2: LOCKED': 'The pool is busy with another operation (reentrant call rejected).',
+  'UniswapV2: TRANSFER_FAILED': 'A token transfer from the pool failed.',
+  'UniswapV2: PAIR_EXISTS': 'The pool for this pair of tokens already exists.',
+  'UniswapV2: FORBIDDEN': 'Only the fee-to setter may change the exchange fee settings.',
+}
 
 /** One readable sentence per custom error. */
 const formatters: Record<string, Formatter> = {
@@ -369,7 +408,7 @@ const formatters: Record<string, Formatter> = {
   ECDSAInvalidSignature: () => 'The signature is invalid.',
   ECDSAInvalidSignatureLength: () => 'The signature has the wrong length.',
   ECDSAInvalidSignatureS: () => 'The signature is malleable (high s).',
-  Error: ([reason]) => `The contract reverted: ${String(reason).replace(/\.$/, '')}.`,
+  Error: ([reason]) => revertReasons[String(reason)] ?? `The contract reverted: ${String(reason).replace(/\.$/, '')}.`,
   Panic: ([code]) => `The contract panicked (code 0x${Number(code).toString(16)}).`,
 }
 
@@ -408,8 +447,8 @@ export function decodeContractError(err: unknown, ctx: ErrorContext = {}): Sahar
     if (reverted) {
       let decoded = reverted.data ? { errorName: reverted.data.errorName, args: (reverted.data.args ?? []) as readonly unknown[] } : undefined
       if (!decoded && reverted.raw) decoded = decodeRevertData(reverted.raw)
-      if (decoded) return new ContractError(describeContractError(decoded.errorName, decoded.args, ctx), decoded.errorName, decoded.args, err)
-      if (reverted.reason) return new ContractError(`The contract reverted: ${reverted.reason}.`, 'Error', [reverted.reason], err)
+      if (decoded) return contractError(decoded.errorName, decoded.args, ctx, err)
+      if (reverted.reason) return contractError('Error', [reverted.reason], ctx, err)
       return new ContractError(
         `The contract reverted without a reason${reverted.signature ? ` (unknown error ${reverted.signature})` : ''}.`,
         reverted.signature ?? 'Unknown',
@@ -421,7 +460,7 @@ export function decodeContractError(err: unknown, ctx: ErrorContext = {}): Sahar
     const withData = err.walk((e) => typeof (e as { data?: unknown }).data === 'string' && /^0x[0-9a-f]{8}/i.test((e as { data: string }).data))
     if (withData) {
       const decoded = decodeRevertData((withData as unknown as { data: Hex }).data)
-      if (decoded) return new ContractError(describeContractError(decoded.errorName, decoded.args, ctx), decoded.errorName, decoded.args, err)
+      if (decoded) return contractError(decoded.errorName, decoded.args, ctx, err)
     }
     if (err.walk((e) => e instanceof ContractFunctionZeroDataError)) {
       return new SaharaError('The contract returned no data: is the deployments file for this chain, and is the node the one it was deployed to?', { cause: err })
@@ -442,6 +481,12 @@ export function decodeContractError(err: unknown, ctx: ErrorContext = {}): Sahar
     return new SaharaError(sentence(err.message), { cause: err })
   }
   return new SaharaError(sentence(String(err)))
+}
+
+function contractError(errorName: string, args: readonly unknown[], ctx: ErrorContext, cause: unknown): ContractError {
+  const message = describeContractError(errorName, args, ctx)
+  if (errorName === 'Error' && args[0] === UNISWAP_SLIPPAGE_REASON) return new SlippageError(message, errorName, args, cause)
+  return new ContractError(message, errorName, args, cause)
 }
 
 function sentence(s: string): string {

@@ -1,4 +1,5 @@
 export * from './abis/generated'
+export * from './abis/exchange'
 export * from './cid'
 export * from './errors'
 export * from './deployments'

@@ -9,7 +9,9 @@ import {
   DeploymentsError,
   InvalidArgumentError,
   RpcError,
+  SlippageError,
   decodeContractError,
+  uniswapV2RouterAbi,
   formatAmount,
   assetRegistryAbi,
   contributionSharesAbi,
@@ -42,6 +44,27 @@ describe('decodeContractError', () => {
     assert.equal(e.errorName, 'FeeAboveMax')
     assert.deepEqual(e.args, [12_500_000n, 10_000_000n])
     assert.equal(e.message, 'Fee 12.5 USDT is above your maximum 10 USDT.')
+  })
+
+  it('Uniswap v2 revert strings -> one sentence each; the slippage one is a SlippageError', () => {
+    const errorAbi = parseAbi(['error Error(string reason)'])
+    const slip = decodeContractError(reverted(errorAbi, 'Error', ['UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT'], uniswapV2RouterAbi))
+    assert.ok(slip instanceof SlippageError)
+    assert.ok(slip instanceof ContractError)
+    assert.equal(slip.errorName, 'Error')
+    assert.match(slip.message, /^The swap would return less than the minimum output \(slippage\)/)
+    const cases: [string, string][] = [
+      ['UniswapV2Router: EXPIRED', 'The swap deadline passed before the transaction was mined; send it again.'],
+      ['UniswapV2Library: INSUFFICIENT_LIQUIDITY', 'The pool has no liquidity for this pair of tokens.'],
+      ['TransferHelper: TRANSFER_FROM_FAILED', 'The router could not take the input tokens: the balance or the allowance to the router is too low.'],
+      ['UniswapV2: K', 'The swap would break the pool invariant (too little input for the output).'],
+      ['Something else.', 'The contract reverted: Something else.'],
+    ]
+    for (const [reason, sentence] of cases) {
+      const e = decodeContractError(reverted(errorAbi, 'Error', [reason], uniswapV2RouterAbi))
+      assert.ok(e instanceof ContractError && !(e instanceof SlippageError), reason)
+      assert.equal(e.message, sentence)
+    }
   })
 
   it('decodes OpenZeppelin errors that are missing from the called ABI from raw revert data', () => {
