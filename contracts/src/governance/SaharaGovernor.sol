@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IGovernor, Governor} from "@openzeppelin/contracts/governance/Governor.sol";
+import {GovernorSettings} from "@openzeppelin/contracts/governance/extensions/GovernorSettings.sol";
+import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensions/GovernorCountingSimple.sol";
+import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/GovernorVotes.sol";
+import {GovernorVotesQuorumFraction} from
+    "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
+import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/extensions/GovernorPreventLateQuorum.sol";
+import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {IVotingPowerSource} from "../interfaces/IVotingPowerSource.sol";
+
+/// @title SaharaGovernor
+/// @notice The Sahara DAO governor: stock OpenZeppelin 5 Governor with
+///         - GovernorSettings: voting delay, voting period, proposal threshold (changeable by proposal);
+///         - GovernorCountingSimple: For / Against / Abstain (For + Abstain count toward quorum);
+///         - GovernorVotes: voting power from an ERC-5805 source with a timestamp clock;
+///         - GovernorVotesQuorumFraction: quorum = numerator% of the source's total supply at the snapshot;
+///         - GovernorPreventLateQuorum: a proposal reaching quorum late gets at least
+///           `lateQuorumVoteExtension` more seconds of voting;
+///         - GovernorTimelockControl: passed proposals are queued in and executed by the timelock,
+///           which owns the protocol modules.
+/// @dev Voting power seam: the votes source (`token()`) is an `IVotingPowerSource`, read only through
+///      `getPastVotes(account, snapshot)` / `getPastTotalSupply(snapshot)`, so power is frozen at the
+///      proposal snapshot (tokens bought or delegated afterwards do not count: no flash-loan voting).
+///      Today the source is SaharaToken; when staking lands it becomes an aggregator of token +
+///      staked votes (see IVotingPowerSource) and a new governor is deployed on it (the source is
+///      immutable so it never changes under a live proposal). Timepoints are Unix seconds, so the
+///      delay and period are in seconds.
+contract SaharaGovernor is
+    Governor,
+    GovernorSettings,
+    GovernorCountingSimple,
+    GovernorVotes,
+    GovernorVotesQuorumFraction,
+    GovernorPreventLateQuorum,
+    GovernorTimelockControl
+{
+    /// @param source Voting power source (SaharaToken today; an aggregator once staking exists).
+    /// @param timelock_ The SaharaTimelock that queues and executes proposals.
+    /// @param votingDelay_ Seconds between proposing and the snapshot / start of voting.
+    /// @param votingPeriod_ Seconds voting stays open.
+    /// @param proposalThreshold_ Votes (18 decimals) a proposer needs at `clock() - 1`.
+    /// @param quorumNumerator_ Quorum in percent of the source's total supply (denominator 100).
+    /// @param lateQuorumExtension_ Minimum seconds of voting left after quorum is first reached.
+    constructor(
+        IVotingPowerSource source,
+        TimelockController timelock_,
+        uint48 votingDelay_,
+        uint32 votingPeriod_,
+        uint256 proposalThreshold_,
+        uint256 quorumNumerator_,
+        uint48 lateQuorumExtension_
+    )
+        Governor("SaharaGovernor")
+        GovernorSettings(votingDelay_, votingPeriod_, proposalThreshold_)
+        GovernorVotes(IVotes(address(source)))
+        GovernorVotesQuorumFraction(quorumNumerator_)
+        GovernorPreventLateQuorum(lateQuorumExtension_)
+        GovernorTimelockControl(timelock_)
+    {}
+
+    // ------------------------------------------------------------------ required overrides
+
+    /// @notice Seconds between a proposal's creation and its snapshot (start of voting).
+    /// @return The current voting delay.
+    function votingDelay() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.votingDelay();
+    }
+
+    /// @notice Seconds voting stays open (before any late-quorum extension).
+    /// @return The current voting period.
+    function votingPeriod() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.votingPeriod();
+    }
+
+    /// @notice Votes an account needs (at `clock() - 1`) to create a proposal.
+    /// @return The current proposal threshold.
+    function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.proposalThreshold();
+    }
+
+    /// @notice Votes (For + Abstain) needed for a proposal whose snapshot is `timepoint`.
+    /// @param timepoint A past timepoint (Unix seconds).
+    /// @return The quorum at `timepoint`.
+    function quorum(uint256 timepoint)
+        public
+        view
+        override(Governor, GovernorVotesQuorumFraction)
+        returns (uint256)
+    {
+        return super.quorum(timepoint);
+    }
+
+    /// @notice The state of `proposalId`, including the timelock stages (Queued, Executed, Canceled).
+    /// @param proposalId The proposal id.
+    /// @return The proposal state.
+    function state(uint256 proposalId) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
+        return super.state(proposalId);
+    }
+
+    /// @notice Whether passed proposals must be queued before execution: always true (timelock).
+    /// @param proposalId The proposal id.
+    /// @return True.
+    function proposalNeedsQueuing(uint256 proposalId)
+        public
+        view
+        override(Governor, GovernorTimelockControl)
+        returns (bool)
+    {
+        return super.proposalNeedsQueuing(proposalId);
+    }
+
+    /// @notice The end of voting for `proposalId`, including any late-quorum extension.
+    /// @param proposalId The proposal id.
+    /// @return The deadline (Unix seconds).
+    function proposalDeadline(uint256 proposalId)
+        public
+        view
+        override(Governor, GovernorPreventLateQuorum)
+        returns (uint256)
+    {
+        return super.proposalDeadline(proposalId);
+    }
+
+    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
+        super._tallyUpdated(proposalId);
+    }
+
+    function _queueOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) returns (uint48) {
+        return super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _executeOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) {
+        super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) returns (uint256) {
+        return super._cancel(targets, values, calldatas, descriptionHash);
+    }
+
+    function _executor() internal view override(Governor, GovernorTimelockControl) returns (address) {
+        return super._executor();
+    }
+}
