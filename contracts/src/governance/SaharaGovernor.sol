@@ -62,7 +62,21 @@ contract SaharaGovernor is
         GovernorVotesQuorumFraction(quorumNumerator_)
         GovernorPreventLateQuorum(lateQuorumExtension_)
         GovernorTimelockControl(timelock_)
-    {}
+    {
+        if (keccak256(bytes(source.CLOCK_MODE())) != keccak256("mode=timestamp")) revert NotTimestampClock();
+    }
+
+    /// @notice The voting power source does not use an ERC-6372 timestamp clock.
+    error NotTimestampClock();
+
+    /// @notice ERC-6372 clock: the current block timestamp, the same value as the source's clock.
+    /// @dev The constructor checks the source is in "mode=timestamp", so reading `block.timestamp`
+    ///      here is equivalent to stock GovernorVotes' external `token().clock()` call, and cheaper
+    ///      (the governor reads its clock several times per propose/castVote/queue).
+    /// @return The current timepoint, `uint48(block.timestamp)`.
+    function clock() public view override(Governor, GovernorVotes) returns (uint48) {
+        return uint48(block.timestamp);
+    }
 
     // ------------------------------------------------------------------ required overrides
 

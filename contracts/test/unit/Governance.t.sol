@@ -15,6 +15,12 @@ import {GuardianGate} from "../../src/governance/GuardianGate.sol";
 import {IGuardianGate} from "../../src/interfaces/IGuardianGate.sol";
 import {RevenueVaultV2} from "../utils/RevenueVaultV2.sol";
 import {MockPausableModule} from "../utils/MockPausableModule.sol";
+import {Test} from "../utils/Test.sol";
+import {SaharaGovernor} from "../../src/governance/SaharaGovernor.sol";
+import {IVotingPowerSource} from "../../src/interfaces/IVotingPowerSource.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 contract GovernanceTest is GovernanceFixture {
     function _stateBit(IGovernor.ProposalState s) internal pure returns (bytes32) {
@@ -562,5 +568,17 @@ contract GovernanceTest is GovernanceFixture {
         );
         vm.prank(guardian);
         gate.cancel(opId);
+    }
+}
+
+contract BlockClockVotes is ERC20Votes {
+    constructor() ERC20("Block", "BLK") EIP712("Block", "1") {}
+}
+
+contract SaharaGovernorClockTest is Test {
+    function test_constructor_rejectsBlockNumberClock() public {
+        BlockClockVotes v = new BlockClockVotes();
+        vm.expectRevert(SaharaGovernor.NotTimestampClock.selector);
+        new SaharaGovernor(IVotingPowerSource(address(v)), TimelockController(payable(address(1))), 1, 1, 0, 4, 1);
     }
 }
