@@ -25,6 +25,9 @@ const contracts: Record<string, string> = {
   exactPaymentsAbi: 'ExactPayments',
   saharaTokenAbi: 'SaharaToken',
   devStablecoinAbi: 'DevStablecoin',
+  saharaGovernorAbi: 'SaharaGovernor',
+  saharaTimelockAbi: 'SaharaTimelock',
+  guardianGateAbi: 'GuardianGate',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)
