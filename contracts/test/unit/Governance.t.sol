@@ -293,13 +293,30 @@ contract GovernanceTest is GovernanceFixture {
     }
 
     function test_quorumReached_butMoreAgainst_defeated() public {
+        _give(eve, 200_000_000e18);
+        vm.warp(block.timestamp + 1);
         Proposal memory p = _acceptAndSetFee(1);
         uint256 id = _propose(voterA, p);
         _toVoting(id);
         _vote(id, voterA, 0); // 300M against
         _vote(id, voterB, 1); // 200M for
-        _vote(id, voterC, 2); // quorum: 300M for+abstain < 400M anyway; add more abstain
-        _give(eve, 1); // irrelevant after snapshot
+        _vote(id, voterC, 2); // 100M abstain
+        _vote(id, eve, 2); // 200M abstain: for + abstain = 500M >= 400M quorum
+        _toEnd(id);
+        assertTrue(governor.quorum(governor.proposalSnapshot(id)) <= W_B + W_C + 200_000_000e18);
+        assertEq(uint8(governor.state(id)), uint8(IGovernor.ProposalState.Defeated));
+    }
+
+    function test_tie_defeated() public {
+        _give(eve, 100_000_000e18);
+        vm.warp(block.timestamp + 1);
+        Proposal memory p = _acceptAndSetFee(1);
+        uint256 id = _propose(voterA, p);
+        _toVoting(id);
+        _vote(id, voterA, 1); // 300M for
+        _vote(id, voterB, 0); // 200M against
+        _vote(id, eve, 0); // +100M against: tie
+        _vote(id, voterC, 2);
         _toEnd(id);
         assertEq(uint8(governor.state(id)), uint8(IGovernor.ProposalState.Defeated));
     }
