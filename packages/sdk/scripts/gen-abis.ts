@@ -27,6 +27,9 @@ const contracts: Record<string, string> = {
   devStablecoinAbi: 'DevStablecoin',
   vestingVaultAbi: 'VestingVault',
   merkleAirdropAbi: 'MerkleAirdrop',
+  saharaGovernorAbi: 'SaharaGovernor',
+  saharaTimelockAbi: 'SaharaTimelock',
+  guardianGateAbi: 'GuardianGate',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)
