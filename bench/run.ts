@@ -1,12 +1,14 @@
 // `npm run bench`: the protocol gas benchmark (bench/results/gas.json), then the pay-per-use
-// benchmark (bench/results/payments.json), each on a fresh anvil.
+// benchmark (bench/results/payments.json), each on a fresh anvil, then governance gas against a
+// stock OpenZeppelin governor (bench/results/governance.json, from forge).
 // Flags: --quick (100 contributors max, lineage depth 10) for a fast smoke run;
-// --only=gas or --only=payments to run one of them.
+// --only=gas, --only=payments or --only=governance to run one of them.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deployProtocol, devAccounts, localChain, publicClientFor, startAnvil, walletClientFor } from '@sahara/devnet'
 import { runGasBench, type GasRow } from './gas.ts'
+import { runGovernanceBench } from './governance.ts'
 import { runPaymentsBench } from './payments.ts'
 import { printTable } from './table.ts'
 
@@ -17,6 +19,13 @@ const started = Date.now()
 
 if (only === undefined || only === 'gas') await runGas()
 if (only === undefined || only === 'payments') await runPaymentsBench({ quick, here })
+if (only === undefined || only === 'governance') runGovernanceBench({ here, forge: forgeBinary() })
+
+/** The native forge binary (the npm launcher always exits 0). */
+function forgeBinary(): string {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch
+  return path.join(here, '..', 'node_modules', '@foundry-rs', `forge-${process.platform}-${arch}`, 'bin', 'forge')
+}
 
 async function runGas(): Promise<void> {
   // No block gas limit: bulk setup transactions (mintBatch of 1,000 contributors) are huge.
