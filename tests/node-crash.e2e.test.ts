@@ -4,15 +4,15 @@
 // flight at a kill (paid and committed by the node, but the answer never reached the client) —
 // and never a wei more; channel and vault totals must match the lanes to the wei.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { erc20Abi, type Address, type Hex } from 'viem'
-import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
-import { demoNodeConfig, seedExecution, DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
-import { createPaidClient, createSaharaClient, type SaharaClient } from '@sahara/sdk'
+import { erc20Abi, type Address } from 'viem'
+import { type Devnet, type PayPerUseSeed } from '@sahara/devnet'
+import { DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
+import { createPaidClient, type SaharaClient } from '@sahara/sdk'
 import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
+import { startPaidNetwork } from './utils/paidNetwork.ts'
 
 const KILLS = 3
 const CONCURRENCY = 6
@@ -29,15 +29,7 @@ describe('execution node crash safety', { timeout: 600_000 }, () => {
   const logs: string[] = []
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sahara-crash-'))
-    devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
-    ppu = devnet.seed!.payPerUse!
-    exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
-    config = { ...demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 }), logLevel: 'info', settlement: { maxReceipts: 50, maxAgeMs: 300 } }
-    node = await startNodeProcess(config, join(dir, 'node.json'))
-    const chain = localChain(devnet.chainId, devnet.rpcUrl)
-    payer = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, devnet.accounts[2]!.privateKey as Hex, chain), deployments: devnet.deployments })
-    await payer.faucet({ amount: 10_000_000n })
+    ;({ dir, devnet, ppu, exec, config, node, payer } = await startPaidNetwork('sahara-crash-', { logLevel: 'info', settlement: { maxReceipts: 50, maxAgeMs: 300 } }))
   })
   after(async () => {
     await node?.kill()

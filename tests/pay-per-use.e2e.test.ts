@@ -3,16 +3,15 @@
 // `openai` client. 402 -> channel -> paid predictions -> signed receipts -> batch settlement ->
 // the vault split of every credited wei, checked against an independent model of the split.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import OpenAI from 'openai'
 import { erc20Abi, parseEventLogs, type Address, type Hex } from 'viem'
-import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
-import { demoNodeConfig, seedExecution, DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
-import { createPaidClient, createSaharaClient, paymentChannelsAbi, revenueVaultAbi, verifyMerkleProof, type SaharaClient } from '@sahara/sdk'
-import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
+import { type Devnet, type PayPerUseSeed } from '@sahara/devnet'
+import { DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
+import { createPaidClient, paymentChannelsAbi, revenueVaultAbi, verifyMerkleProof, type SaharaClient } from '@sahara/sdk'
+import { type NodeProcess } from './utils/nodeProcess.ts'
+import { startPaidNetwork } from './utils/paidNetwork.ts'
 
 const CALLS = 7 // 6 by name, 1 by listed id
 const BPS = 10_000n
@@ -29,16 +28,8 @@ describe('pay-per-use end to end: stock openai client -> paid node -> settlement
   let payer: SaharaClient
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sahara-e2e-'))
-    devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
-    ppu = devnet.seed!.payPerUse!
-    exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
-    const config = demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 })
     // One settlement once all calls are in, so the split below is checked per credited amount.
-    node = await startNodeProcess({ ...config, logLevel: 'warn', settlement: { maxReceipts: CALLS, maxAgeMs: 600_000 } }, join(dir, 'node.json'))
-    const chain = localChain(devnet.chainId, devnet.rpcUrl)
-    payer = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, devnet.accounts[2]!.privateKey as Hex, chain), deployments: devnet.deployments })
-    await payer.faucet({ amount: 10_000_000n })
+    ;({ dir, devnet, ppu, exec, node, payer } = await startPaidNetwork('sahara-e2e-', { logLevel: 'warn', settlement: { maxReceipts: CALLS, maxAgeMs: 600_000 } }))
   })
   after(async () => {
     await node?.kill()

@@ -6,18 +6,16 @@
 // `sahara receipt verify` says the same with its exit code.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { parseEventLogs, type Hex } from 'viem'
-import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
-import { demoNodeConfig, seedExecution, type ExecutionSeed } from '@sahara/network'
+import { type Devnet, type PayPerUseSeed } from '@sahara/devnet'
+import { type ExecutionSeed } from '@sahara/network'
 import {
   ReceiptNotSettledError,
   createPaidClient,
-  createSaharaClient,
   encodeReceiptHeader,
   paymentChannelsAbi,
   proveReceipt,
@@ -28,6 +26,7 @@ import {
   type SaharaClient,
 } from '@sahara/sdk'
 import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
+import { startPaidNetwork } from './utils/paidNetwork.ts'
 
 const ADELIE = 'bill_length_mm=39.1, bill_depth_mm=18.7, flipper_length_mm=181, body_mass_g=3750'
 const bin = fileURLToPath(new URL('../packages/cli/bin/sahara.mjs', import.meta.url))
@@ -53,16 +52,8 @@ describe('receipt proofs end to end: paid calls -> settlements -> every receipt 
   }
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sahara-e2e-proof-'))
-    devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
-    ppu = devnet.seed!.payPerUse!
-    exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
     // Settle every 3 receipts (and anything older than 1 s): several settlements, several roots.
-    config = { ...demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 }), logLevel: 'warn', settlement: { maxReceipts: 3, maxAgeMs: 1000 } }
-    node = await startNodeProcess(config, join(dir, 'node.json'))
-    const chain = localChain(devnet.chainId, devnet.rpcUrl)
-    payer = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, devnet.accounts[2]!.privateKey as Hex, chain), deployments: devnet.deployments })
-    await payer.faucet({ amount: 10_000_000n })
+    ;({ dir, devnet, ppu, exec, config, node, payer } = await startPaidNetwork('sahara-e2e-proof-', { logLevel: 'warn', settlement: { maxReceipts: 3, maxAgeMs: 1000 } }))
   })
   after(async () => {
     await node?.kill()
