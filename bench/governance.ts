@@ -2,9 +2,9 @@
 // Governor on the same token and proposal, each step as its own transaction (`forge test
 // --isolate`), measured in the same run by contracts/test/gas/Governor.gas.t.sol. Target: every
 // step within 10% of stock.
-import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { runIsolatedForgeTests } from './forgeGas.ts'
 
 export type GovernanceStep = { step: string; sahara: number; stock: number; ratio: number }
 
@@ -26,10 +26,8 @@ export function parseGovernorGasLogs(out: string): GovernanceStep[] {
 }
 
 export function runGovernanceBench(o: { here: string; forge: string }): GovernanceStep[] {
-  const contracts = path.join(o.here, '..', 'contracts')
-  const r = spawnSync(o.forge, ['test', '--match-test', 'test_gas_governor_ratio', '--isolate', '-vv'], { cwd: contracts, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } })
-  if (r.status !== 0) throw new Error(`forge test failed (${r.status}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`)
-  const rows = parseGovernorGasLogs(r.stdout)
+  const out = runIsolatedForgeTests(o, ['--match-test', 'test_gas_governor_ratio'])
+  const rows = parseGovernorGasLogs(out)
   const worst = Math.max(...rows.map((x) => x.ratio))
   console.log('\ngovernance gas, each step as its own transaction (SaharaGovernor vs stock OZ Governor):')
   for (const x of rows) console.log(`  ${x.step.padEnd(36)} ${String(x.sahara).padStart(9)} ${String(x.stock).padStart(9)}  ${(x.ratio * 100).toFixed(1)}%`)

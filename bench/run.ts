@@ -1,8 +1,9 @@
 // `npm run bench`: the protocol gas benchmark (bench/results/gas.json), then the pay-per-use
 // benchmark (bench/results/payments.json), each on a fresh anvil, then governance gas against a
-// stock OpenZeppelin governor (bench/results/governance.json, from forge).
+// stock OpenZeppelin governor (bench/results/governance.json, from forge), then the genesis token
+// paths: vesting release and airdrop claim (bench/results/token.json, from forge).
 // Flags: --quick (100 contributors max, lineage depth 10) for a fast smoke run;
-// --only=gas, --only=payments or --only=governance to run one of them.
+// --only=gas, --only=payments, --only=governance or --only=token to run one of them.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +11,7 @@ import { deployProtocol, devAccounts, localChain, publicClientFor, startAnvil, w
 import { runGasBench, type GasRow } from './gas.ts'
 import { runGovernanceBench } from './governance.ts'
 import { runPaymentsBench } from './payments.ts'
+import { runTokenBench } from './token.ts'
 import { printTable } from './table.ts'
 
 const quick = process.argv.includes('--quick')
@@ -20,6 +22,7 @@ const started = Date.now()
 if (only === undefined || only === 'gas') await runGas()
 if (only === undefined || only === 'payments') await runPaymentsBench({ quick, here })
 if (only === undefined || only === 'governance') runGovernanceBench({ here, forge: forgeBinary() })
+if (only === undefined || only === 'token') runTokenBench({ here, forge: forgeBinary() })
 
 /** The native forge binary (the npm launcher always exits 0). */
 function forgeBinary(): string {
