@@ -1,15 +1,15 @@
-// The tokenomics config and the VestingVault contract must agree to the wei: the SDK turns
-// config/tokenomics.json into the createSchedules batch, the real contract (on anvil) takes it, and
-// at every month boundary, cliff and end the contract's vestedAmount equals the SDK's schedule
-// math (what `sahara tokenomics report` prints). A release at a warped chain time pays exactly
-// what the SDK predicts for that second.
+// The tokenomics config and the VestingVault contract must agree to the wei: the devnet genesis turns
+// config/tokenomics.json into the createSchedules batch (the SDK's vestingSchedules), the real contract
+// (on anvil) holds it, and at every month boundary, cliff and end the contract's vestedAmount equals
+// the SDK's schedule math (what `sahara tokenomics report` prints). A release at a warped chain time
+// pays exactly what the SDK predicts for that second.
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { erc20Abi, numberToHex, parseEventLogs, type Address, type Hex } from 'viem'
-import { loadArtifact, localChain, repoRoot, startDevnet, walletClientFor, type Devnet } from '@sahara/devnet'
+import { erc20Abi, numberToHex, type Address, type Hex } from 'viem'
+import { localChain, repoRoot, startDevnet, walletClientFor, type Devnet } from '@sahara/devnet'
 import { MONTH_SECONDS, allocations, parseTokenomics, unlockedAt, vestingSchedules, vestingVaultAbi, type Tokenomics } from '@sahara/sdk'
 
 describe('tokenomics config -> VestingVault on anvil', { timeout: 300_000 }, () => {
@@ -38,18 +38,28 @@ describe('tokenomics config -> VestingVault on anvil', { timeout: 300_000 }, () 
       assert.equal(r.status, 'success')
       return r
     }
-    const art = loadArtifact('VestingVault')
-    const deployed = await mined(await wallet.deployContract({ abi: vestingVaultAbi, bytecode: art.bytecode, args: [sahara, devnet.deployments.treasury, admin.address], account: wallet.account!, chain: wallet.chain }))
-    vault = deployed.contractAddress!
+    // The genesis deployment created these schedules from the config (no second distribution).
+    vault = devnet.deployments.contracts.VestingVault!
+    assert.ok(vault)
 
     const batch = vestingSchedules(t)
     const vested = allocations(t).filter((a) => a.release === 'vesting')
     assert.ok(batch.length >= 2)
     const total = batch.reduce((s, b) => s + b.amount, 0n)
-    await mined(await wallet.writeContract({ address: sahara, abi: erc20Abi, functionName: 'approve', args: [vault, total], account: wallet.account!, chain: wallet.chain }))
-    const created = await mined(await wallet.writeContract({ address: vault, abi: vestingVaultAbi, functionName: 'createSchedules', args: [batch], account: wallet.account!, chain: wallet.chain }))
-    assert.equal(parseEventLogs({ abi: vestingVaultAbi, logs: created.logs, eventName: 'ScheduleCreated' }).length, batch.length)
+    assert.equal(await pc.readContract({ address: vault, abi: vestingVaultAbi, functionName: 'scheduleCount' }), BigInt(batch.length))
+    for (let i = 0; i < batch.length; i++) {
+      const onChain = await pc.readContract({ address: vault, abi: vestingVaultAbi, functionName: 'schedule', args: [BigInt(i + 1)] })
+      const b = batch[i]!
+      assert.deepEqual(
+        [onChain.beneficiary, onChain.start, onChain.cliff, onChain.duration, onChain.amount, onChain.revocable],
+        [b.beneficiary, b.start, b.cliff, b.duration, b.amount, b.revocable],
+        `schedule ${i + 1} is the config's`,
+      )
+    }
     assert.equal(await pc.readContract({ address: sahara, abi: erc20Abi, functionName: 'balanceOf', args: [vault] }), total)
+    // The vault's revocations go to the DAO and its owner is the timelock.
+    assert.equal(await pc.readContract({ address: vault, abi: vestingVaultAbi, functionName: 'treasury' }), devnet.deployments.contracts.SaharaTimelock)
+    assert.equal(await pc.readContract({ address: vault, abi: vestingVaultAbi, functionName: 'owner' }), devnet.deployments.contracts.SaharaTimelock)
 
     // SDK side: the per-allocation unlocked amount of the report's month rows, at any second.
     const instants = new Set<bigint>()

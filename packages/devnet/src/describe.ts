@@ -26,7 +26,11 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
   for (const [name, address] of Object.entries(d.contracts)) lines.push(`  ${name.padEnd(20)} ${address}`)
   lines.push('Implementations:')
   for (const [name, address] of Object.entries(d.implementations)) lines.push(`  ${name.padEnd(20)} ${address}`)
-  lines.push(`  SAHARA total supply ${formatUnits(supply, 18)} (minted to the admin ${d.admin})`)
+  lines.push(`  SAHARA total supply ${formatUnits(supply, 18)}${d.genesis ? ` (distributed at genesis in ${d.genesis.transfers.length} allocations)` : ''}`)
+  if (d.governance) {
+    lines.push(`  Admin              ${d.admin}${d.governance.handedOver ? ' (the DAO timelock: every module, the vesting vault and the airdrop)' : ''}`)
+    lines.push(`  Governance         \`npx sahara gov status <id>\`; guardian ${d.governance.guardian} until ${new Date(d.governance.guardianExpiry * 1000).toISOString()}`)
+  }
   lines.push(`  Protocol treasury  ${d.treasury} (dev account #${TREASURY_ACCOUNT_INDEX})`)
   const pair = d.contracts.SaharaUsdtPair
   if (pair) {
@@ -54,6 +58,6 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
   }
   lines.push('')
   lines.push('Funded dev accounts (anvil public test keys: NEVER use them on a real network):')
-  devnet.accounts.slice(0, 5).forEach((a, i) => lines.push(`  (${i}) ${a.address}  ${a.privateKey}${i === 0 ? '  deployer/admin' : ''}`))
+  devnet.accounts.slice(0, 5).forEach((a, i) => lines.push(`  (${i}) ${a.address}  ${a.privateKey}${i === 0 ? '  deployer (keeps the launchpad bucket to fund dev accounts)' : ''}`))
   return lines
 }

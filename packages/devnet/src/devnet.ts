@@ -11,6 +11,9 @@ import { staleCode, writeDeployments } from './deployments.ts'
 import { contentDirFor, defaultDataDir } from './paths.ts'
 import { lockDataDir } from './lock.ts'
 import { seedDevnet, type SeedResult } from './seed.ts'
+import { deployGenesis, hasGenesis } from './genesis.ts'
+import { handOver } from './handover.ts'
+import { DeployError } from './deploy.ts'
 
 export const DEVNET_CHAIN_ID = 31337
 /** Dev account index used as the protocol treasury on the devnet. */
@@ -122,17 +125,40 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       exchange = await deployExchange({ walletClient, publicClient, deployments, log })
     }
     // A reused file may name an older port: record the live one so tools reading it connect.
-    const live: Deployments = {
+    let live: Deployments = {
       ...deployments,
       rpcUrl: anvil.rpcUrl,
       contracts: { ...deployments.contracts, ...exchange?.contracts },
     }
     if (deployments.rpcUrl !== anvil.rpcUrl || exchange) writeDeployments(deploymentsDir, live)
+    // Genesis: the DAO contracts and the one-time distribution of the supply (recorded, so a
+    // restart sends nothing). A devnet recorded before genesis existed cannot be distributed
+    // exactly any more: it keeps running as it was.
+    let genesisSent = false
+    if (!hasGenesis(live)) {
+      try {
+        const g = await deployGenesis({ walletClient, publicClient, deployments: live, ...(exchange ? { liquidityTx: exchange.liquidityTx } : {}), log })
+        live = g.deployments
+        genesisSent = g.distributed
+        writeDeployments(deploymentsDir, live)
+      } catch (err) {
+        if (!(reused && err instanceof DeployError)) throw err
+        log(`warning: no governance on this devnet (${err.message}); run \`npm start -- --fresh\` to deploy it`)
+      }
+    }
     let seed: SeedResult | undefined
     if (options.seed) seed = await seedDevnet({ rpcUrl: anvil.rpcUrl, chain, deployments: live, accounts, contentDir, log })
+    // Seeded with admin powers where needed; now every admin power goes to the timelock.
+    let handedOver = false
+    if (hasGenesis(live)) {
+      const h = await handOver({ walletClient, publicClient, deployments: live, log })
+      live = h.deployments
+      handedOver = h.handedOver
+      if (handedOver) writeDeployments(deploymentsDir, live)
+    }
     // Anvil dumps its state every second: wait for one dump after our last transaction so a
     // SIGKILL right after startDevnet returns cannot lose the deployment the file points to.
-    if (!reused || exchange || seed?.created || seed?.payPerUse?.created) {
+    if (!reused || exchange || genesisSent || handedOver || seed?.created || seed?.payPerUse?.created) {
       if (!(await waitForStateDump(stateFile, publicClient))) log(`warning: anvil has not saved its state to ${stateFile} yet`)
     }
     return {

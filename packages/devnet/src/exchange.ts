@@ -80,6 +80,8 @@ export type DeployExchangeResult = {
   reserves: { sahara: bigint; usdt: bigint }
   /** LP tokens minted to the treasury. */
   liquidity: bigint
+  /** The addLiquidity transaction (the genesis "liquidity" bucket's transfer into the pool). */
+  liquidityTx: Hex
 }
 
 /**
@@ -122,10 +124,12 @@ export async function deployExchange(o: DeployExchangeOptions): Promise<DeployEx
     if (!at) throw new DeployError(`${a.contractName} deployment created no contract (tx ${hash})`)
     return at
   }
-  async function call(address: Address, abi: Abi, functionName: string, args: readonly unknown[], what: string): Promise<void> {
+  async function call(address: Address, abi: Abi, functionName: string, args: readonly unknown[], what: string): Promise<Hex> {
     // Simulate first: a revert then carries its reason instead of failing on-chain.
     const { request } = await publicClient.simulateContract({ address, abi, functionName, args, account })
-    await confirm(await walletClient.writeContract({ ...(request as object), chain } as Parameters<Wallet['writeContract']>[0]), what)
+    const hash = await walletClient.writeContract({ ...(request as object), chain } as Parameters<Wallet['writeContract']>[0])
+    await confirm(hash, what)
+    return hash
   }
 
   const saharaBalance = await publicClient.readContract({ address: sahara, abi: devStablecoinAbi, functionName: 'balanceOf', args: [account.address] })
@@ -155,7 +159,7 @@ export async function deployExchange(o: DeployExchangeOptions): Promise<DeployEx
   await call(usdt, devStablecoinAbi, 'approve', [router, usdtAmount], 'USDT.approve(router)')
   const block = await publicClient.getBlock({ blockTag: 'latest' })
   // Exact minimums: the pool is new, so anything but exactly these amounts is an error.
-  await call(
+  const liquidityTx = await call(
     router,
     art.UniswapV2Router02.abi,
     'addLiquidity',
@@ -175,7 +179,7 @@ export async function deployExchange(o: DeployExchangeOptions): Promise<DeployEx
     throw new DeployError(`the SAHARA/USDT pool holds ${got.sahara}/${got.usdt}, not the seeded ${saharaAmount}/${usdtAmount}`)
   }
   log(`SAHARA/USDT pool ${pair}: ${saharaAmount} SAHARA wei / ${usdtAmount} USDT wei, ${liquidity} LP to the treasury ${d.treasury}`)
-  return { contracts: { UniswapV2Factory: factory, UniswapV2Router02: router, WETH9: weth, SaharaUsdtPair: pair }, reserves: got, liquidity }
+  return { contracts: { UniswapV2Factory: factory, UniswapV2Router02: router, WETH9: weth, SaharaUsdtPair: pair }, reserves: got, liquidity, liquidityTx }
 }
 
 /** Whether the deployments already name the devnet exchange (router and pair). */

@@ -198,7 +198,8 @@ describe('startDevnet', () => {
     assert.equal(onDisk.startBlock, Number(d.startBlock))
     assert.equal(d.rpcUrl, first.rpcUrl)
     assert.equal(d.deployer, accounts[0]!.address)
-    assert.equal(d.admin, accounts[0]!.address)
+    // After genesis every module belongs to the DAO timelock (the deployer only deployed them).
+    assert.equal(d.admin, d.contracts.SaharaTimelock)
     assert.equal(d.treasury, accounts[9]!.address)
     assert.ok(d.startBlock >= 1)
     const pc = first.publicClient

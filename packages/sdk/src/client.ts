@@ -1,5 +1,6 @@
 import type { Address } from 'viem'
 import * as actions from './actions'
+import * as gov from './governance/actions'
 import type { ReadClient, ReadContext, WalletLike, WriteContext } from './actions/_internal'
 import type { Deployments } from './deployments'
 import { MissingWalletError } from './errors'
@@ -49,6 +50,9 @@ export function createSaharaClient(config: SaharaClientConfig) {
     getLaneSettled: r(actions.getLaneSettled),
     getPool: r(actions.getPool),
     quoteSwap: r(actions.quoteSwap),
+    getProposal: r(gov.getProposal),
+    findProposal: r(gov.findProposal),
+    getVotes: r(gov.getVotes),
     verifyReceiptOnChain: (receipt: VerifyArgs[2], proof: VerifyArgs[3]) => actions.verifyReceiptOnChain(read.publicClient, read.deployments, receipt, proof),
     // writes
     registerAsset: w('registerAsset', actions.registerAsset),
@@ -73,6 +77,12 @@ export function createSaharaClient(config: SaharaClientConfig) {
     requestCloseChannel: w('requestCloseChannel', actions.requestCloseChannel),
     withdrawChannel: w('withdrawChannel', actions.withdrawChannel),
     swap: w('swap', actions.swap),
+    // governance
+    propose: w('propose', gov.propose),
+    castVote: w('castVote', gov.castVote),
+    queue: w('queue', gov.queue),
+    execute: w('execute', gov.execute),
+    delegate: w('delegate', gov.delegate),
   }
 }
 

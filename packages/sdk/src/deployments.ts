@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { getAddress, isAddress, type Address } from 'viem'
+import { getAddress, isAddress, type Address, type Hex } from 'viem'
 import { DeploymentsError } from './errors'
 
 /** Upgradeable modules, each an ERC-1967 proxy in `contracts` with its logic in `implementations`. */
@@ -34,8 +34,17 @@ export type ExecutionContractName = (typeof EXECUTION_CONTRACT_NAMES)[number]
 export const EXCHANGE_CONTRACT_NAMES = ['UniswapV2Factory', 'UniswapV2Router02', 'WETH9', 'SaharaUsdtPair'] as const
 export type ExchangeContractName = (typeof EXCHANGE_CONTRACT_NAMES)[number]
 
+/**
+ * Governance and genesis contracts (devnet genesis): the DAO timelock that owns every module, the
+ * governor, the guardian gate, and the vesting vault / airdrop funded at genesis. Optional so
+ * deployments made before the governance handover still load; governance actions throw
+ * DeploymentsError when the one they need is missing.
+ */
+export const GOVERNANCE_CONTRACT_NAMES = ['SaharaTimelock', 'SaharaGovernor', 'GuardianGate', 'VestingVault', 'MerkleAirdrop'] as const
+export type GovernanceContractName = (typeof GOVERNANCE_CONTRACT_NAMES)[number]
+
 /** Every optional contract name a deployments file may hold. */
-export const OPTIONAL_CONTRACT_NAMES = [...EXECUTION_CONTRACT_NAMES, ...EXCHANGE_CONTRACT_NAMES] as const
+export const OPTIONAL_CONTRACT_NAMES = [...EXECUTION_CONTRACT_NAMES, ...EXCHANGE_CONTRACT_NAMES, ...GOVERNANCE_CONTRACT_NAMES] as const
 export type OptionalContractName = (typeof OPTIONAL_CONTRACT_NAMES)[number]
 
 /** `<dir>/<chainId>.json` as written by the devnet deployer. */
@@ -49,6 +58,42 @@ export type Deployments = {
   startBlock: bigint
   contracts: Record<ContractName, Address> & Partial<Record<OptionalContractName, Address>>
   implementations: Record<string, Address>
+  /** The governance parameters deployed at genesis (absent before the handover existed). */
+  governance?: GovernanceRecord | undefined
+  /** The one-time SAHARA distribution (absent before genesis existed). */
+  genesis?: GenesisRecord | undefined
+}
+
+/** What the deployment recorded about governance: who votes from where, the guardian, the handover. */
+export type GovernanceRecord = {
+  /** The ERC-5805 source the governor reads votes from (SaharaToken today). */
+  votesSource: Address
+  guardian: Address
+  /** Unix seconds at which the guardian's powers end. */
+  guardianExpiry: number
+  /** Timelock minimum delay, in seconds, after the handover. */
+  timelockDelay: number
+  /** True once every module and owned contract is owned by the timelock and the deployer holds no timelock role. */
+  handedOver: boolean
+  /** The timelock batch that accepted ownership everywhere and set the real delay. */
+  handoverTx?: Hex | undefined
+}
+
+/** One bucket or sub-bucket of the genesis distribution and where it went. */
+export type GenesisTransfer = {
+  /** Allocation id of the tokenomics config ("community/airdrops", "team", "liquidity"...). */
+  id: string
+  recipient: Address
+  /** Wei, as a decimal string (JSON has no bigint). */
+  amount: string
+  /** Transactions that moved it (a vested bucket may take several batches). */
+  txs: Hex[]
+}
+
+export type GenesisRecord = {
+  /** Total distributed, in wei (decimal string): equals the token's supply. */
+  total: string
+  transfers: GenesisTransfer[]
 }
 
 /** The deployments file for a chain inside a deployments directory. */
@@ -70,6 +115,8 @@ export function deploymentsToJson(d: Deployments): Record<string, unknown> {
     startBlock: Number(d.startBlock),
     contracts: d.contracts,
     implementations: d.implementations,
+    ...(d.governance ? { governance: d.governance } : {}),
+    ...(d.genesis ? { genesis: d.genesis } : {}),
   }
 }
 
@@ -106,6 +153,51 @@ export function parseDeployments(json: unknown, source = 'deployments'): Deploym
     if (!o.implementations || typeof o.implementations !== 'object') fail('implementations must be an object')
     for (const [k, v] of Object.entries(o.implementations as Record<string, unknown>)) implementations[k] = addr(v, `implementations.${k}`)
   }
+  const hash = (value: unknown, field: string): Hex => {
+    if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(value)) return fail(`${field} must be a transaction hash`)
+    return value as Hex
+  }
+  const uint = (value: unknown, field: string): number => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return fail(`${field} must be a non-negative integer`)
+    return value
+  }
+  const wei = (value: unknown, field: string): string => {
+    if (typeof value !== 'string' || !/^\d+$/.test(value)) return fail(`${field} must be a wei amount as a decimal string`)
+    return value
+  }
+  let governance: GovernanceRecord | undefined
+  if (o.governance !== undefined) {
+    const g = o.governance as Record<string, unknown>
+    if (!g || typeof g !== 'object') fail('governance must be an object')
+    if (typeof g.handedOver !== 'boolean') fail('governance.handedOver must be true or false')
+    governance = {
+      votesSource: addr(g.votesSource, 'governance.votesSource'),
+      guardian: addr(g.guardian, 'governance.guardian'),
+      guardianExpiry: uint(g.guardianExpiry, 'governance.guardianExpiry'),
+      timelockDelay: uint(g.timelockDelay, 'governance.timelockDelay'),
+      handedOver: g.handedOver as boolean,
+      ...(g.handoverTx !== undefined ? { handoverTx: hash(g.handoverTx, 'governance.handoverTx') } : {}),
+    }
+  }
+  let genesis: GenesisRecord | undefined
+  if (o.genesis !== undefined) {
+    const g = o.genesis as Record<string, unknown>
+    if (!g || typeof g !== 'object' || !Array.isArray(g.transfers)) fail('genesis.transfers must be an array')
+    genesis = {
+      total: wei(g.total, 'genesis.total'),
+      transfers: (g.transfers as unknown[]).map((raw, i) => {
+        const t = (raw ?? {}) as Record<string, unknown>
+        if (typeof t.id !== 'string' || t.id === '') fail(`genesis.transfers[${i}].id must be a string`)
+        if (!Array.isArray(t.txs)) fail(`genesis.transfers[${i}].txs must be an array`)
+        return {
+          id: t.id as string,
+          recipient: addr(t.recipient, `genesis.transfers[${i}].recipient`),
+          amount: wei(t.amount, `genesis.transfers[${i}].amount`),
+          txs: (t.txs as unknown[]).map((h, k) => hash(h, `genesis.transfers[${i}].txs[${k}]`)),
+        }
+      }),
+    }
+  }
   return {
     chainId: chainId as number,
     ...(typeof o.rpcUrl === 'string' ? { rpcUrl: o.rpcUrl } : {}),
@@ -115,6 +207,8 @@ export function parseDeployments(json: unknown, source = 'deployments'): Deploym
     startBlock,
     contracts,
     implementations,
+    ...(governance ? { governance } : {}),
+    ...(genesis ? { genesis } : {}),
   }
 }
 
@@ -124,6 +218,17 @@ export function executionContract(d: Deployments, name: ExecutionContractName): 
   if (!a) {
     throw new DeploymentsError(
       `The deployments for chain ${d.chainId} have no ${name}; redeploy the devnet with the pay-per-use contracts.`,
+    )
+  }
+  return a
+}
+
+/** The address of a governance contract, or a DeploymentsError naming what to do. */
+export function governanceContract(d: Deployments, name: GovernanceContractName): Address {
+  const a = d.contracts[name]
+  if (!a) {
+    throw new DeploymentsError(
+      `The deployments for chain ${d.chainId} have no ${name}: restart the devnet with \`npm start -- --fresh\` to deploy governance and hand the protocol to the timelock.`,
     )
   }
   return a
