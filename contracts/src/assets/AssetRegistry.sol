@@ -105,7 +105,7 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
     // ------------------------------------------------------------------ writes
 
     /// @inheritdoc IAssetRegistry
-    function register(RegisterParams calldata params) external returns (uint256 assetId) {
+    function register(RegisterParams calldata params) external whenNotPaused returns (uint256 assetId) {
         (address registry, uint256 count, uint256 lowKinds) = (_licenseRegistry, _assetCount, _lowKinds);
         assetId = count + 1;
         _register(params, assetId, registry, lowKinds);
@@ -113,7 +113,7 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
     }
 
     /// @inheritdoc IAssetRegistry
-    function registerBatch(RegisterParams[] calldata params) external returns (uint256 firstAssetId) {
+    function registerBatch(RegisterParams[] calldata params) external whenNotPaused returns (uint256 firstAssetId) {
         uint256 n = params.length;
         if (n == 0) revert EmptyBatch();
         (address registry, uint256 count, uint256 lowKinds) = (_licenseRegistry, _assetCount, _lowKinds);
@@ -128,7 +128,7 @@ contract AssetRegistry is IAssetRegistry, ERC721Upgradeable, ProtocolModule {
 
     /// @inheritdoc IAssetRegistry
     function publishVersion(uint256 assetId, ContentRef calldata content, ContentRef calldata metadata)
-        external
+        external whenNotPaused
         returns (uint32 version)
     {
         uint256 header = _headers[assetId];

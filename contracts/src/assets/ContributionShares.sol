@@ -78,7 +78,7 @@ contract ContributionShares is ProtocolModule, IContributionShares {
 
     /// @inheritdoc IContributionShares
     function mint(uint256 assetId, address contributor, uint128 shares, uint8 contributionType, bytes32 evidenceHash)
-        external
+        external whenNotPaused
         nonReentrant
         returns (uint256 contributionId)
     {
@@ -96,7 +96,7 @@ contract ContributionShares is ProtocolModule, IContributionShares {
         uint128[] calldata shares,
         uint8 contributionType,
         bytes32[] calldata evidenceHashes
-    ) external nonReentrant returns (uint256 firstContributionId) {
+    ) external whenNotPaused nonReentrant returns (uint256 firstContributionId) {
         uint256 n = contributors.length;
         if (n == 0 || shares.length != n || evidenceHashes.length != n) revert LengthMismatch();
         _authorizeMint(assetId);

@@ -63,7 +63,7 @@ contract ExactPayments is ProtocolModule, IExactPayments {
         uint256 validBefore,
         bytes32 nonce,
         bytes calldata signature
-    ) external nonReentrant {
+    ) external whenNotPaused nonReentrant {
         if (value == 0) revert ZeroAmount();
         _checkToken(token);
         bytes32 salt = _salt(nodeId, assetId);

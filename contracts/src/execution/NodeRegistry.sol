@@ -71,7 +71,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     // ------------------------------------------------------------------ registration and stake
 
     /// @inheritdoc INodeRegistry
-    function register(string calldata endpoint, address signer, uint256 stake) external nonReentrant returns (uint256) {
+    function register(string calldata endpoint, address signer, uint256 stake) external whenNotPaused nonReentrant returns (uint256) {
         return _register(endpoint, signer, stake);
     }
 
@@ -84,7 +84,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant returns (uint256) {
+    ) external whenNotPaused nonReentrant returns (uint256) {
         try IERC20Permit(address(_stakeToken)).permit(msg.sender, address(this), stake, deadline, v, r, s) {} catch {}
         return _register(endpoint, signer, stake);
     }
@@ -105,7 +105,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     }
 
     /// @inheritdoc INodeRegistry
-    function addStake(uint256 nodeId, uint256 amount) external nonReentrant {
+    function addStake(uint256 nodeId, uint256 amount) external whenNotPaused nonReentrant {
         Node storage n = _operated(nodeId);
         if (n.status != NodeStatus.Active) revert NodeNotActive(nodeId);
         if (amount == 0) revert ZeroAmount();
@@ -157,7 +157,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     }
 
     /// @inheritdoc INodeRegistry
-    function serveAsset(uint256 nodeId, uint256 assetId, uint16 feeBps) external {
+    function serveAsset(uint256 nodeId, uint256 assetId, uint16 feeBps) external whenNotPaused {
         Node storage n = _operated(nodeId);
         if (n.status != NodeStatus.Active) revert NodeNotActive(nodeId);
         if (!_assets.exists(assetId)) revert UnknownAsset(assetId);

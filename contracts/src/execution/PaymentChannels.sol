@@ -115,7 +115,7 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
 
     /// @inheritdoc IPaymentChannels
     function open(uint256 nodeId, address token, uint256 amount, address signer)
-        external
+        external whenNotPaused
         nonReentrant
         returns (uint256 channelId)
     {
@@ -133,7 +133,7 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant returns (uint256 channelId) {
+    ) external whenNotPaused nonReentrant returns (uint256 channelId) {
         channelId = _open(nodeId, token, amount, signer);
         try IERC20Permit(token).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
         _pull(token, msg.sender, amount);
@@ -149,7 +149,7 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
         uint256 validBefore,
         bytes32 nonce,
         bytes calldata signature
-    ) external nonReentrant returns (uint256 channelId) {
+    ) external whenNotPaused nonReentrant returns (uint256 channelId) {
         channelId = _open(nodeId, token, amount, signer);
         uint256 before = IERC20(token).balanceOf(address(this));
         IERC3009(token).receiveWithAuthorization(
@@ -159,14 +159,14 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
     }
 
     /// @inheritdoc IPaymentChannels
-    function topUp(uint256 channelId, uint256 amount) external nonReentrant {
+    function topUp(uint256 channelId, uint256 amount) external whenNotPaused nonReentrant {
         address token = _topUp(channelId, amount);
         _pull(token, msg.sender, amount);
     }
 
     /// @inheritdoc IPaymentChannels
     function topUpWithPermit(uint256 channelId, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
+        external whenNotPaused
         nonReentrant
     {
         address token = _topUp(channelId, amount);

@@ -81,7 +81,7 @@ contract LicenseRegistry is ILicenseRegistry, ERC721Upgradeable, ProtocolModule 
     // ------------------------------------------------------------------ writes
 
     /// @inheritdoc ILicenseRegistry
-    function attachTerms(uint256 assetId, TermsParams calldata params) external returns (uint256 termsId) {
+    function attachTerms(uint256 assetId, TermsParams calldata params) external whenNotPaused returns (uint256 termsId) {
         // ownerOf reverts with ERC721NonexistentToken for assets never registered.
         if (IAssetRegistry(_assetRegistry).ownerOf(assetId) != msg.sender) revert NotAssetOwner(assetId, msg.sender);
         LicenseTemplate template = params.template;
@@ -140,7 +140,7 @@ contract LicenseRegistry is ILicenseRegistry, ERC721Upgradeable, ProtocolModule 
 
     /// @inheritdoc ILicenseRegistry
     function buyLicense(uint256 termsId, address licensee, uint256 maxFee)
-        external
+        external whenNotPaused
         nonReentrant
         returns (uint256 licenseId)
     {
@@ -159,7 +159,7 @@ contract LicenseRegistry is ILicenseRegistry, ERC721Upgradeable, ProtocolModule 
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant returns (uint256 licenseId) {
+    ) external whenNotPaused nonReentrant returns (uint256 licenseId) {
         TermsStore storage t = _termsStore(termsId);
         uint256 fee = t.price;
         if (fee != 0) {

@@ -175,7 +175,7 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     // ------------------------------------------------------------------ inflows
 
     /// @inheritdoc IRevenueVault
-    function pay(uint256 assetId, address token, uint256 amount) external nonReentrant {
+    function pay(uint256 assetId, address token, uint256 amount) external whenNotPaused nonReentrant {
         _pull(msg.sender, assetId, token, amount);
     }
 
@@ -183,7 +183,7 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     /// @dev A failing permit is ignored (it may have been front-run with the same signature); the
     ///      transfer then needs an existing allowance.
     function payWithPermit(uint256 assetId, address token, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
+        external whenNotPaused
         nonReentrant
     {
         try IERC20Permit(token).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
@@ -193,7 +193,7 @@ contract RevenueVault is ProtocolModule, IRevenueVault {
     /// @inheritdoc IRevenueVault
     /// @dev Trust: a collector can pull from any account that approved the vault, into any asset.
     ///      Only audited protocol modules that pass their own caller as `payer` may be collectors.
-    function collect(address payer, uint256 assetId, address token, uint256 amount) external nonReentrant {
+    function collect(address payer, uint256 assetId, address token, uint256 amount) external whenNotPaused nonReentrant {
         if (!_collectors[msg.sender]) revert NotCollector(msg.sender);
         _pull(payer, assetId, token, amount);
     }

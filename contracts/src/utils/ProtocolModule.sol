@@ -4,6 +4,8 @@ pragma solidity 0.8.30;
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {IPausable} from "../interfaces/IPausable.sol";
 
 /// @title ProtocolModule
 /// @notice Base of every upgradeable Sahara module: deployed behind an ERC-1967 UUPS proxy whose
@@ -14,9 +16,33 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 ///      namespaces (Initializable, Ownable, Ownable2Step; ERC721 in the modules that use it) or in
 ///      transient storage (the reentrancy guard), so each module's own plain storage starts at
 ///      slot 0. Never add a plain state variable here: it would shift every module's layout.
-abstract contract ProtocolModule is UUPSUpgradeable, Ownable2StepUpgradeable, ReentrancyGuardTransient {
+///      Pausing: the flag lives in OZ's `openzeppelin.storage.Pausable` namespace and the pauser
+///      set in `sahara.storage.Pausers` (below), so adding them did not move any module's slots.
+///      Modules put `whenNotPaused` only on entry points that start new activity; exits and the
+///      settlement of existing obligations never stop, so a pause cannot trap anyone's funds.
+abstract contract ProtocolModule is
+    UUPSUpgradeable,
+    Ownable2StepUpgradeable,
+    ReentrancyGuardTransient,
+    PausableUpgradeable,
+    IPausable
+{
+    /// @custom:storage-location erc7201:sahara.storage.Pausers
+    struct PausersStorage {
+        mapping(address account => bool) isPauser;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("sahara.storage.Pausers")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant PAUSERS_STORAGE = 0x7b06c78bd6247f074773295641069b8a358d354c419bd086e9aa28fe08dc6b00;
+
     /// @notice Renouncing ownership is disabled (see `renounceOwnership`).
     error RenounceOwnershipDisabled();
+
+    /// @notice `account` is neither a pauser nor the owner.
+    error NotPauser(address account);
+
+    /// @notice The owner granted (`allowed`) or revoked a pauser.
+    event PauserSet(address indexed account, bool allowed);
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -33,6 +59,39 @@ abstract contract ProtocolModule is UUPSUpgradeable, Ownable2StepUpgradeable, Re
     ///         treasury, kinds) would be frozen forever. Ownership can only move, in two steps.
     function renounceOwnership() public view override onlyOwner {
         revert RenounceOwnershipDisabled();
+    }
+
+    /// @notice Stops new activity on this module (registrations, purchases, payments in, channel
+    ///         opens, ...); exits, claims and settlement keep working. Callable by a pauser (the
+    ///         guardian gate after the handover) or the owner. Reverts `EnforcedPause` if paused.
+    function pause() external {
+        if (!_pausers().isPauser[msg.sender] && msg.sender != owner()) revert NotPauser(msg.sender);
+        _pause();
+    }
+
+    /// @notice Resumes new activity. Only the owner (the timelock: resuming is a DAO decision).
+    ///         Reverts `ExpectedPause` if not paused.
+    function unpause() external onlyOwner {
+        _unpause();
+    }
+
+    /// @notice Grants or revokes the right to `pause()` this module. Only the owner.
+    /// @param account The pauser (e.g. the GuardianGate).
+    /// @param allowed True to grant, false to revoke.
+    function setPauser(address account, bool allowed) external onlyOwner {
+        _pausers().isPauser[account] = allowed;
+        emit PauserSet(account, allowed);
+    }
+
+    /// @notice Whether `account` may pause this module (the owner may too, without being listed).
+    function isPauser(address account) external view returns (bool) {
+        return _pausers().isPauser[account];
+    }
+
+    function _pausers() private pure returns (PausersStorage storage $) {
+        assembly {
+            $.slot := PAUSERS_STORAGE
+        }
     }
 
     /// @dev Only the admin (later the timelock) may upgrade.

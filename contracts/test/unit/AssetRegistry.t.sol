@@ -640,7 +640,8 @@ contract AssetRegistryGasTest is RegistrySetup {
         // +17.1k over the common case: the owner's ERC-721 balance goes 0 -> 1 (a fresh slot).
         uint256 g = _measure(0, makeAddr("newcomer"));
         emit log_named_uint("register tx gas, 0 parents, first asset of the owner", g);
-        assertLe(g, 155_000, "first register of an owner above 155k");
+        // 155k -> 158k: + the cold read of the pause flag (issue 4 §3, whenNotPaused on register).
+        assertLe(g, 158_000, "first register of an owner above 158k");
     }
 
     function test_gas_register_1_parent() public {

@@ -15,6 +15,7 @@ import {GuardianGate} from "../../src/governance/GuardianGate.sol";
 import {IGuardianGate} from "../../src/interfaces/IGuardianGate.sol";
 import {RevenueVaultV2} from "../utils/RevenueVaultV2.sol";
 import {MockPausableModule} from "../utils/MockPausableModule.sol";
+import {ProtocolModule} from "../../src/utils/ProtocolModule.sol";
 import {Test} from "../utils/Test.sol";
 import {SaharaGovernor} from "../../src/governance/SaharaGovernor.sol";
 import {IVotingPowerSource} from "../../src/interfaces/IVotingPowerSource.sol";
@@ -524,7 +525,7 @@ contract GovernanceTest is GovernanceFixture {
         vm.expectRevert(abi.encodeWithSelector(OwnableUpgradeable.OwnableUnauthorizedAccount.selector, guardian));
         vm.prank(guardian);
         pausable.unpause();
-        _pass(_single(address(pausable), abi.encodeCall(MockPausableModule.unpause, ()), "resume"));
+        _pass(_single(address(pausable), abi.encodeCall(pausable.unpause, ()), "resume"));
         assertFalse(pausable.paused());
         pausable.act();
         assertEq(pausable.actions(), 2);
@@ -533,7 +534,7 @@ contract GovernanceTest is GovernanceFixture {
     function test_guardian_pause_targetWithoutRole_reverts() public {
         vm.prank(address(timelock));
         pausable.setPauser(address(gate), false);
-        vm.expectRevert(abi.encodeWithSelector(MockPausableModule.NotPauser.selector, address(gate)));
+        vm.expectRevert(abi.encodeWithSelector(ProtocolModule.NotPauser.selector, address(gate)));
         vm.prank(guardian);
         gate.pause(address(pausable));
     }
