@@ -257,7 +257,9 @@ contract PauseTest is ExecutionFixture {
         assertEq(registry.ownerOf(a), alice);
         uint256 termsId = _attachRemix(alice, a, address(usdt), 1e6, 500);
         _buyLicense(bob, termsId);
-        _registerNode(makeAddr("op2"), address(0));
+        address op2 = makeAddr("op2");
+        _fund(op2);
+        _registerNode(op2, address(0));
     }
 
     // ------------------------------------------------------------ exits keep working while paused
