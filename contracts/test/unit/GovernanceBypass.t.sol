@@ -26,6 +26,7 @@ import {NodeRegistry} from "../../src/execution/NodeRegistry.sol";
 import {PaymentChannels} from "../../src/execution/PaymentChannels.sol";
 import {ExactPayments} from "../../src/execution/ExactPayments.sol";
 import {ProtocolModule} from "../../src/utils/ProtocolModule.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 
 /// @notice §7 "the governor cannot be bypassed for any owned function": every module behind its
 ///         proxy, the vesting vault and the airdrop are handed to the timelock exactly as
@@ -46,7 +47,8 @@ contract GovernanceBypassTest is ExecutionFixture {
         TimelockAdmin, // timelock DEFAULT_ADMIN_ROLE (the timelock itself)
         Governance, // governor onlyGovernance (only through an executed proposal)
         Guardian, // guardian gate: the guardian only
-        Collector // vault: collectors set by the owner
+        Collector, // vault: collectors set by the owner
+        Pauser // module pause(): its pausers (the guardian gate) or its owner
     }
 
     struct Entry {
@@ -116,7 +118,8 @@ contract GovernanceBypassTest is ExecutionFixture {
             ProtocolModule(owned[i]).transferOwnership(address(timelock));
         }
         vesting.transferOwnership(address(timelock));
-        uint256 n = owned.length + 6;
+        // + the guardian gate made a pauser of each of the 7 modules.
+        uint256 n = owned.length + 6 + 7;
         address[] memory targets = new address[](n);
         uint256[] memory values = new uint256[](n);
         bytes[] memory payloads = new bytes[](n);
@@ -125,13 +128,17 @@ contract GovernanceBypassTest is ExecutionFixture {
             payloads[i] = abi.encodeWithSignature("acceptOwnership()");
         }
         uint256 k = owned.length;
-        for (uint256 i = k; i < n; ++i) targets[i] = address(timelock);
+        for (uint256 i = k; i < k + 6; ++i) targets[i] = address(timelock);
         payloads[k] = abi.encodeCall(IAccessControl.grantRole, (timelock.PROPOSER_ROLE(), address(governor)));
         payloads[k + 1] = abi.encodeCall(IAccessControl.grantRole, (timelock.CANCELLER_ROLE(), address(governor)));
         payloads[k + 2] = abi.encodeCall(IAccessControl.grantRole, (timelock.CANCELLER_ROLE(), address(guardianGate)));
         payloads[k + 3] = abi.encodeCall(IAccessControl.revokeRole, (timelock.PROPOSER_ROLE(), deployer));
         payloads[k + 4] = abi.encodeCall(IAccessControl.revokeRole, (timelock.CANCELLER_ROLE(), deployer));
         payloads[k + 5] = abi.encodeCall(TimelockController.updateDelay, (REAL_DELAY));
+        for (uint256 i; i < 7; ++i) {
+            targets[k + 6 + i] = owned[i];
+            payloads[k + 6 + i] = abi.encodeCall(ProtocolModule.setPauser, (address(guardianGate), true));
+        }
         timelock.scheduleBatch(targets, values, payloads, bytes32(0), keccak256("handover"), 0);
         timelock.executeBatch(targets, values, payloads, bytes32(0), keccak256("handover"));
     }
@@ -178,6 +185,28 @@ contract GovernanceBypassTest is ExecutionFixture {
         _add("ExactPayments.transferOwnership", address(exact), abi.encodeCall(exact.transferOwnership, (eve)), Gate.Owner);
         _add("ExactPayments.renounceOwnership", address(exact), abi.encodeCall(exact.renounceOwnership, ()), Gate.Owner);
         _add("ExactPayments.upgradeToAndCall", address(exact), abi.encodeCall(exact.upgradeToAndCall, (address(new ExactPayments(exact.RECEIVER_IMPLEMENTATION())), "")), Gate.Owner);
+        // Pausing (issue 4 §3): pausers (the gate) or the owner pause; only the owner resumes or names pausers.
+        _add("AssetRegistry.setPauser", address(registry), abi.encodeCall(registry.setPauser, (eve, true)), Gate.Owner);
+        _add("AssetRegistry.unpause", address(registry), abi.encodeCall(registry.unpause, ()), Gate.Owner);
+        _add("AssetRegistry.pause", address(registry), abi.encodeCall(registry.pause, ()), Gate.Pauser);
+        _add("LicenseRegistry.setPauser", address(licenses), abi.encodeCall(licenses.setPauser, (eve, true)), Gate.Owner);
+        _add("LicenseRegistry.unpause", address(licenses), abi.encodeCall(licenses.unpause, ()), Gate.Owner);
+        _add("LicenseRegistry.pause", address(licenses), abi.encodeCall(licenses.pause, ()), Gate.Pauser);
+        _add("ContributionShares.setPauser", address(shares), abi.encodeCall(shares.setPauser, (eve, true)), Gate.Owner);
+        _add("ContributionShares.unpause", address(shares), abi.encodeCall(shares.unpause, ()), Gate.Owner);
+        _add("ContributionShares.pause", address(shares), abi.encodeCall(shares.pause, ()), Gate.Pauser);
+        _add("RevenueVault.setPauser", address(vault), abi.encodeCall(vault.setPauser, (eve, true)), Gate.Owner);
+        _add("RevenueVault.unpause", address(vault), abi.encodeCall(vault.unpause, ()), Gate.Owner);
+        _add("RevenueVault.pause", address(vault), abi.encodeCall(vault.pause, ()), Gate.Pauser);
+        _add("NodeRegistry.setPauser", address(nodes), abi.encodeCall(nodes.setPauser, (eve, true)), Gate.Owner);
+        _add("NodeRegistry.unpause", address(nodes), abi.encodeCall(nodes.unpause, ()), Gate.Owner);
+        _add("NodeRegistry.pause", address(nodes), abi.encodeCall(nodes.pause, ()), Gate.Pauser);
+        _add("PaymentChannels.setPauser", address(channels), abi.encodeCall(channels.setPauser, (eve, true)), Gate.Owner);
+        _add("PaymentChannels.unpause", address(channels), abi.encodeCall(channels.unpause, ()), Gate.Owner);
+        _add("PaymentChannels.pause", address(channels), abi.encodeCall(channels.pause, ()), Gate.Pauser);
+        _add("ExactPayments.setPauser", address(exact), abi.encodeCall(exact.setPauser, (eve, true)), Gate.Owner);
+        _add("ExactPayments.unpause", address(exact), abi.encodeCall(exact.unpause, ()), Gate.Owner);
+        _add("ExactPayments.pause", address(exact), abi.encodeCall(exact.pause, ()), Gate.Pauser);
         // Non-upgradeable owned contracts.
         IVestingVault.ScheduleParams[] memory batch = new IVestingVault.ScheduleParams[](1);
         batch[0] = IVestingVault.ScheduleParams(bob, uint64(block.timestamp), 0, 365 days, 1e18, false);
@@ -227,6 +256,7 @@ contract GovernanceBypassTest is ExecutionFixture {
         if (g == Gate.Canceller) return caller == address(governor) || caller == address(guardianGate);
         if (g == Gate.Guardian) return caller == guardian;
         if (g == Gate.Collector) return vault.isCollector(caller);
+        if (g == Gate.Pauser) return caller == address(guardianGate);
         return false;
     }
 
@@ -245,6 +275,7 @@ contract GovernanceBypassTest is ExecutionFixture {
         }
         if (g == Gate.Governance) return abi.encodeWithSelector(IGovernor.GovernorOnlyExecutor.selector, caller);
         if (g == Gate.Guardian) return abi.encodeWithSelector(IGuardianGate.NotGuardian.selector, caller);
+        if (g == Gate.Pauser) return abi.encodeWithSelector(ProtocolModule.NotPauser.selector, caller);
         return abi.encodeWithSelector(IRevenueVault.NotCollector.selector, caller);
     }
 
@@ -277,6 +308,7 @@ contract GovernanceBypassTest is ExecutionFixture {
         assertTrue(timelock.hasRole(timelock.PROPOSER_ROLE(), address(governor)));
         assertTrue(timelock.hasRole(timelock.CANCELLER_ROLE(), address(governor)));
         assertTrue(timelock.hasRole(timelock.CANCELLER_ROLE(), address(guardianGate)));
+        for (uint256 i; i < 7; ++i) assertTrue(ProtocolModule(owned[i]).isPauser(address(guardianGate)));
         assertFalse(timelock.hasRole(timelock.PROPOSER_ROLE(), address(guardianGate)));
         assertEq(timelock.getMinDelay(), REAL_DELAY);
     }
@@ -334,7 +366,9 @@ contract GovernanceBypassTest is ExecutionFixture {
                 assertTrue(keccak256(ret) != keccak256(_denied(holder, e.gate)), e.name);
                 bool expected = e.gate == Gate.Governance || e.gate == Gate.Canceller
                     || keccak256(ret) == keccak256(abi.encodeWithSelector(ProtocolModule.RenounceOwnershipDisabled.selector))
-                    || bytes4(ret) == IVestingVault.RenounceOwnershipDisabled.selector;
+                    || bytes4(ret) == IVestingVault.RenounceOwnershipDisabled.selector
+                    // unpause of a module that is not paused: past the owner check.
+                    || keccak256(ret) == keccak256(abi.encodeWithSelector(PausableUpgradeable.ExpectedPause.selector));
                 assertTrue(expected, e.name);
             }
             vm.revertToState(snap);
@@ -380,11 +414,25 @@ contract GovernanceBypassTest is ExecutionFixture {
         assertEq(ret, expired);
     }
 
-    /// @dev No module implements IPausable yet, so the gate's pause power does nothing to them.
-    function test_guardian_cannotPauseAModuleWithoutPause() public {
-        vm.prank(guardian);
-        (bool ok,) = address(guardianGate).call(abi.encodeCall(GuardianGate.pause, (address(vault))));
-        assertFalse(ok);
+    /// @dev The handover made the gate a pauser of every module: the guardian pauses through it,
+    ///      cannot resume (only the timelock can), and cannot pause directly.
+    function test_guardian_pausesEveryModuleThroughTheGate() public {
+        address[] memory owned = _owned();
+        for (uint256 i; i < 7; ++i) {
+            assertTrue(ProtocolModule(owned[i]).isPauser(address(guardianGate)));
+            vm.prank(guardian);
+            vm.expectRevert(abi.encodeWithSelector(ProtocolModule.NotPauser.selector, guardian));
+            ProtocolModule(owned[i]).pause();
+            vm.prank(guardian);
+            guardianGate.pause(owned[i]);
+            assertTrue(PausableUpgradeable(owned[i]).paused());
+            vm.prank(guardian);
+            vm.expectRevert(abi.encodeWithSelector(OwnableUpgradeable.OwnableUnauthorizedAccount.selector, guardian));
+            ProtocolModule(owned[i]).unpause();
+            vm.prank(address(timelock));
+            ProtocolModule(owned[i]).unpause();
+            assertFalse(PausableUpgradeable(owned[i]).paused());
+        }
     }
 
     /// @dev The upgrade path through UUPS on the proxy is owner-only even with an implementation
