@@ -25,6 +25,11 @@ export function ownedContracts(d: Deployments): { name: string; address: Address
   return list
 }
 
+/** The modules the guardian gate may pause (every ProtocolModule: they all implement IPausable). */
+export function pausableModules(d: Deployments): { name: string; address: Address; abi: Abi }[] {
+  return MODULE_NAMES.map((m) => ({ name: m as string, address: d.contracts[m], abi: loadArtifact(m).abi }))
+}
+
 export const ROLES = {
   DEFAULT_ADMIN_ROLE: zeroHash,
   PROPOSER_ROLE: keccak256(toHex('PROPOSER_ROLE')),
@@ -36,7 +41,8 @@ export type HandoverCheck = { ok: boolean; problems: string[] }
 
 /**
  * Reads the chain: every owned contract's owner() is the timelock, the deployer holds no timelock
- * role, the governor proposes and cancels, the guardian gate cancels, the delay is the configured one.
+ * role, the governor proposes and cancels, the guardian gate cancels and may pause every module,
+ * the delay is the configured one.
  */
 export async function verifyHandover(publicClient: PublicClient, d: Deployments): Promise<HandoverCheck> {
   const problems: string[] = []
@@ -56,6 +62,10 @@ export async function verifyHandover(publicClient: PublicClient, d: Deployments)
   if (!(await has(ROLES.PROPOSER_ROLE, governor))) problems.push('the governor is not a timelock proposer')
   if (!(await has(ROLES.CANCELLER_ROLE, governor))) problems.push('the governor is not a timelock canceller')
   if (!(await has(ROLES.CANCELLER_ROLE, gate))) problems.push('the guardian gate is not a timelock canceller')
+  for (const m of pausableModules(d)) {
+    const ok = (await publicClient.readContract({ address: m.address, abi: m.abi, functionName: 'isPauser', args: [gate] })) as boolean
+    if (!ok) problems.push(`the guardian gate is not a pauser of ${m.name}`)
+  }
   const delay = (await publicClient.readContract({ address: timelock, abi: tl, functionName: 'getMinDelay' })) as bigint
   if (delay !== BigInt(d.governance.timelockDelay)) problems.push(`the timelock delay is ${delay}s, not ${d.governance.timelockDelay}s`)
   if (d.contracts.UniswapV2Factory) {
@@ -72,7 +82,8 @@ export async function verifyHandover(publicClient: PublicClient, d: Deployments)
  *     Ownable2Step), and moves the devnet exchange's feeToSetter to the timelock;
  *  2. as the timelock's temporary proposer with delay 0 it schedules and executes ONE batch:
  *     acceptOwnership() everywhere, PROPOSER + CANCELLER to the governor, CANCELLER to the guardian
- *     gate, the deployer's PROPOSER + CANCELLER revoked, updateDelay(the configured delay);
+ *     gate, setPauser(gate) on every module, the deployer's PROPOSER + CANCELLER revoked,
+ *     updateDelay(the configured delay);
  *  3. verifies all of it on chain.
  * Idempotent: a recorded, verified handover sends nothing.
  */
@@ -119,6 +130,13 @@ export async function handOver(o: HandoverOptions): Promise<HandoverResult> {
     const setter = getAddress((await publicClient.readContract({ address: d.contracts.UniswapV2Factory, abi, functionName: 'feeToSetter' })) as Address)
     if (setter === deployer) await send(d.contracts.UniswapV2Factory, abi, 'setFeeToSetter', [timelock], 'UniswapV2Factory.setFeeToSetter(timelock)')
   }
+  // The gate becomes a pauser of every module (after the acceptOwnership calls above: the timelock is then the owner).
+  for (const m of pausableModules(d)) {
+    const already = (await publicClient.readContract({ address: m.address, abi: m.abi, functionName: 'isPauser', args: [gate] })) as boolean
+    if (already) continue
+    targets.push(m.address)
+    payloads.push(encodeFunctionData({ abi: m.abi, functionName: 'setPauser', args: [gate, true] }))
+  }
   const tl = loadArtifact('SaharaTimelock').abi
   const self = (functionName: string, args: readonly unknown[]) => {
     targets.push(timelock)
@@ -138,6 +156,6 @@ export async function handOver(o: HandoverOptions): Promise<HandoverResult> {
   const out: Deployments = { ...d, admin: timelock, governance: { ...g, handedOver: true, handoverTx } }
   const check = await verifyHandover(publicClient, out)
   if (!check.ok) throw new DeployError(`the handover did not take: ${check.problems.join('; ')}`)
-  log(`handover: every module, the vesting vault, the airdrop and the exchange fee setter belong to the timelock ${timelock}; the deployer holds no timelock role`)
+  log(`handover: every module, the vesting vault, the airdrop and the exchange fee setter belong to the timelock ${timelock}; the deployer holds no timelock role; the guardian gate may pause every module`)
   return { deployments: out, handedOver: true }
 }

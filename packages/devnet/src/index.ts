@@ -32,7 +32,7 @@ export {
 export type { DeployExchangeOptions, DeployExchangeResult, ExchangeContracts, UniswapArtifact, UniswapContractName } from './exchange.ts'
 export { deployGenesis, hasGenesis, loadTokenomics, votesSourceOf, DEFAULT_TOKENOMICS_CONFIG } from './genesis.ts'
 export type { GenesisOptions, GenesisResult } from './genesis.ts'
-export { handOver, verifyHandover, ownedContracts, ROLES } from './handover.ts'
+export { handOver, verifyHandover, ownedContracts, pausableModules, ROLES } from './handover.ts'
 export type { HandoverOptions, HandoverResult, HandoverCheck } from './handover.ts'
 export { parseGovernanceConfig, loadGovernanceConfig, GovernanceConfigError, DEFAULT_GOVERNANCE_CONFIG } from './governanceConfig.ts'
 export type { GovernanceConfig, RecipientRef } from './governanceConfig.ts'

@@ -14,6 +14,7 @@ import {
   loadGovernanceConfig,
   loadTokenomics,
   ownedContracts,
+  pausableModules,
   parseGovernanceConfig,
   startDevnet,
   verifyHandover,
@@ -122,6 +123,10 @@ describe('handover', () => {
     assert.equal(await pc.readContract({ ...tl, functionName: 'hasRole', args: [ROLES.PROPOSER_ROLE, d.contracts.GuardianGate!] }), false)
     assert.equal(await pc.readContract({ ...tl, functionName: 'hasRole', args: [ROLES.DEFAULT_ADMIN_ROLE, d.contracts.SaharaTimelock!] }), true)
     assert.equal(await pc.readContract({ ...tl, functionName: 'getMinDelay' }), BigInt(loadGovernanceConfig().config.timelock.minDelay))
+    for (const m of pausableModules(d)) {
+      assert.equal(await pc.readContract({ address: m.address, abi: m.abi, functionName: 'isPauser', args: [d.contracts.GuardianGate!] }), true, `the gate pauses ${m.name}`)
+      assert.equal(await pc.readContract({ address: m.address, abi: m.abi, functionName: 'paused' }), false, `${m.name} starts unpaused`)
+    }
     assert.deepEqual(await verifyHandover(pc, d), { ok: true, problems: [] })
     const vault = { address: d.contracts.VestingVault!, abi: vestingVaultAbi }
     assert.equal(await pc.readContract({ ...vault, functionName: 'treasury' }), d.contracts.SaharaTimelock)
