@@ -1,6 +1,7 @@
 import type { Address } from 'viem'
 import * as actions from './actions'
 import * as gov from './governance/actions'
+import * as pausing from './governance/pause'
 import type { ReadClient, ReadContext, WalletLike, WriteContext } from './actions/_internal'
 import type { Deployments } from './deployments'
 import { MissingWalletError } from './errors'
@@ -53,6 +54,7 @@ export function createSaharaClient(config: SaharaClientConfig) {
     getProposal: r(gov.getProposal),
     findProposal: r(gov.findProposal),
     getVotes: r(gov.getVotes),
+    isPaused: r(pausing.isPaused),
     verifyReceiptOnChain: (receipt: VerifyArgs[2], proof: VerifyArgs[3]) => actions.verifyReceiptOnChain(read.publicClient, read.deployments, receipt, proof),
     // writes
     registerAsset: w('registerAsset', actions.registerAsset),
@@ -83,6 +85,7 @@ export function createSaharaClient(config: SaharaClientConfig) {
     queue: w('queue', gov.queue),
     execute: w('execute', gov.execute),
     delegate: w('delegate', gov.delegate),
+    pauseModule: w('pauseModule', pausing.pauseModule),
   }
 }
 

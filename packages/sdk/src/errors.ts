@@ -82,6 +82,38 @@ export class SlippageError extends ContractError {
   override name = 'SlippageError'
 }
 
+/**
+ * A protocol module is paused (OpenZeppelin's `EnforcedPause()`): the guardian stopped new
+ * activity on it, and only a governance proposal (`unpause`) resumes it. Exits, claims and
+ * settlement keep working while it is paused. `module` is the paused module's name when known.
+ */
+export class ModulePausedError extends ContractError {
+  override name = 'ModulePausedError'
+  readonly module?: string | undefined
+  constructor(message: string, module: string | undefined, cause?: unknown) {
+    super(message, 'EnforcedPause', [], cause)
+    this.module = module
+  }
+}
+
+/** What stops while a module is paused (what keeps working is in the message's tail). */
+const PAUSED_ACTIVITY: Record<string, string> = {
+  AssetRegistry: 'new registrations and versions',
+  LicenseRegistry: 'new license terms and purchases',
+  ContributionShares: 'new contribution shares',
+  RevenueVault: 'new payments into the vault',
+  NodeRegistry: 'new nodes, added stake and new served assets',
+  PaymentChannels: 'new channels and top-ups',
+  ExactPayments: 'new exact payments',
+}
+
+/** The one sentence of a ModulePausedError for `module` (undefined: not known which). */
+export function pausedMessage(module: string | undefined): string {
+  const what = module ? PAUSED_ACTIVITY[module] ?? 'new activity' : 'new activity'
+  const who = module ?? 'A protocol module this call uses'
+  return `${who} is paused by the guardian; ${what} are stopped until a governance proposal unpauses it (exits, claims and settlement still work).`
+}
+
 /** The revert string of Uniswap v2's router when the output is below `amountOutMin`. */
 export const UNISWAP_SLIPPAGE_REASON = 'UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT'
 
@@ -154,6 +186,8 @@ const openZeppelinErrors = parseAbi([
   'error ECDSAInvalidSignature()',
   'error ECDSAInvalidSignatureLength(uint256 length)',
   'error ECDSAInvalidSignatureS(bytes32 s)',
+  'error EnforcedPause()',
+  'error ExpectedPause()',
 ])
 
 function errorsOf(abi: Abi): Abi {
@@ -308,6 +342,9 @@ const formatters: Record<string, Formatter> = {
   CallerNotPayee: ([caller, payee]) => `${caller} is not the payee ${payee} of this authorization.`,
   // ProtocolModule (every upgradeable module)
   RenounceOwnershipDisabled: () => 'Ownership of a protocol module cannot be renounced; transfer it instead.',
+  NotPauser: ([account]) => `${account} may not pause this module: only its pausers (the guardian gate) and its owner (the timelock) can.`,
+  EnforcedPause: () => pausedMessage(undefined),
+  ExpectedPause: () => 'The module is not paused, so there is nothing to unpause.',
   // NodeRegistry
   UnknownNode: ([id]) => `Node #${id} does not exist.`,
   NotNodeOperator: ([id, caller]) => `${caller} is not the operator of node #${id}.`,
@@ -484,6 +521,12 @@ export function decodeContractError(err: unknown, ctx: ErrorContext = {}): Sahar
 }
 
 function contractError(errorName: string, args: readonly unknown[], ctx: ErrorContext, cause: unknown): ContractError {
+  if (errorName === 'EnforcedPause') {
+    // Best guess without a chain read: the contract that was called (run() confirms with paused()).
+    const called = cause instanceof ViemBaseError ? (cause.walk((e) => typeof (e as { contractAddress?: unknown }).contractAddress === 'string') as { contractAddress?: string } | null)?.contractAddress : undefined
+    const name = called ? ctx.contracts?.[called.toLowerCase()] : undefined
+    return new ModulePausedError(pausedMessage(name), name, cause)
+  }
   const message = describeContractError(errorName, args, ctx)
   if (errorName === 'Error' && args[0] === UNISWAP_SLIPPAGE_REASON) return new SlippageError(message, errorName, args, cause)
   return new ContractError(message, errorName, args, cause)

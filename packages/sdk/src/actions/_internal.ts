@@ -13,12 +13,14 @@ import {
   type Transport,
 } from 'viem'
 import { getBlock, readContract, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
-import { devStablecoinAbi } from '../abis/generated'
-import type { Deployments } from '../deployments'
+import { devStablecoinAbi, revenueVaultAbi } from '../abis/generated'
+import { MODULE_NAMES, type Deployments, type ModuleName } from '../deployments'
 import {
   InsufficientBalanceError,
   InvalidArgumentError,
   MissingWalletError,
+  ModulePausedError,
+  pausedMessage,
   TransactionRevertedError,
   decodeContractError,
   type ErrorContext,
@@ -118,8 +120,30 @@ export async function run<T>(ctx: ReadContext, errorCtx: ErrorContext | (() => E
     return await fn()
   } catch (err) {
     const extra = typeof errorCtx === 'function' ? errorCtx() : errorCtx
-    throw decodeContractError(err, baseErrorContext(ctx.deployments, extra))
+    const decoded = decodeContractError(err, baseErrorContext(ctx.deployments, extra))
+    if (decoded instanceof ModulePausedError) throw await namePausedModule(ctx, decoded)
+    throw decoded
   }
+}
+
+/**
+ * EnforcedPause carries no address and bubbles up through calls between modules (a paused vault
+ * stops a license purchase), so the paused module is read from the chain: the first module whose
+ * paused() is true, preferring the one the error already names.
+ */
+async function namePausedModule(ctx: ReadContext, e: ModulePausedError): Promise<ModulePausedError> {
+  const names = MODULE_NAMES.filter((m) => ctx.deployments.contracts[m])
+  const order = e.module ? [e.module, ...names.filter((m) => m !== e.module)] : names
+  for (const m of order) {
+    const address = ctx.deployments.contracts[m as ModuleName]
+    try {
+      const paused = await readContract(ctx.publicClient, { address, abi: revenueVaultAbi, functionName: 'paused' })
+      if (paused) return m === e.module ? e : new ModulePausedError(pausedMessage(m), m, e.cause)
+    } catch {
+      // An older deployment without paused(): keep the best guess.
+    }
+  }
+  return e
 }
 
 /** How to authorize the vault to pull tokens: an on-chain approval or an ERC-2612 permit. */

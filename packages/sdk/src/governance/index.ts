@@ -24,3 +24,4 @@ export {
   updateTimelockDelayCall,
   upgradeCall,
 } from './calldata'
+export { isPaused, moduleName, pauseModule, setPauserCall, unpauseCall } from './pause'
