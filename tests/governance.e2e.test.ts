@@ -2,7 +2,9 @@
 // protocol fee, proposal B upgrades the RevenueVault to a V2 implementation (the proxy's
 // implementation slot changes, state survives); both go propose -> vote -> queue -> execute
 // through the SDK with chain time advanced by evm_increaseTime. The guardian can cancel a queued
-// proposal before its expiry and not after, and can do nothing else.
+// proposal before its expiry and not after, and can do nothing else. The guardian pauses
+// PaymentChannels through its gate: opening a channel fails with one sentence, settlement, close
+// and withdraw of an existing channel keep working, and a proposal unpauses it.
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,7 +14,12 @@ import { encodeFunctionData, getAddress, numberToHex, parseEventLogs, type Addre
 import { loadArtifact, localChain, startDevnet, walletClientFor, type Devnet } from '@sahara/devnet'
 import {
   GovernanceStateError,
+  ModulePausedError,
   createSaharaClient,
+  paymentChannelsAbi,
+  paymentsDomain,
+  signVoucher,
+  unpauseCall,
   guardianGateAbi,
   hashProposal,
   revenueVaultAbi,
@@ -152,9 +159,53 @@ describe('governance on the devnet', { timeout: 300_000 }, () => {
     await assert.rejects(sim(d().contracts.SaharaTimelock!, saharaTimelockAbi, 'schedule', [d().contracts.RevenueVault, 0n, '0x', zero, zero, 60n]), /AccessControlUnauthorizedAccount/)
     await assert.rejects(sim(d().contracts.SaharaTimelock!, saharaTimelockAbi, 'cancel', [`0x${'11'.repeat(32)}`]), /AccessControlUnauthorizedAccount/)
     await assert.rejects(sim(d().contracts.SaharaTimelock!, saharaTimelockAbi, 'updateDelay', [0n]), /TimelockUnauthorizedCaller/)
-    // No module implements pause(): the gate's pause reverts for every module.
-    await assert.rejects(sim(d().contracts.GuardianGate!, guardianGateAbi, 'pause', [d().contracts.RevenueVault]))
+    // Pausing only through the gate; resuming only by the timelock.
+    await assert.rejects(sim(d().contracts.RevenueVault, revenueVaultAbi, 'pause', []), /NotPauser/)
+    await assert.rejects(sim(d().contracts.RevenueVault, revenueVaultAbi, 'unpause', []), /OwnableUnauthorizedAccount/)
+    await assert.rejects(sim(d().contracts.RevenueVault, revenueVaultAbi, 'setPauser', [g, true]), /OwnableUnauthorizedAccount/)
+    await assert.rejects(sim(d().contracts.GuardianGate!, guardianGateAbi, 'pause', [d().contracts.RevenueVault], stranger.account!), /NotGuardian/)
     await assert.rejects(sim(d().contracts.GuardianGate!, guardianGateAbi, 'cancel', [`0x${'11'.repeat(32)}`], stranger.account!), /NotGuardian/)
+  })
+
+  it('the guardian pauses PaymentChannels: no new channel, existing ones settle, close and withdraw; a proposal unpauses it', async () => {
+    const operator = voter // holds SAHARA for the stake
+    const payer = client(5)
+    const { assetId } = await operator.registerAsset({ kind: 'model', content: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', metadata: { name: 'paused-e2e' } })
+    const { nodeId } = await operator.registerNode({ endpoint: 'http://127.0.0.1:1/node', stake: 1_000n * 10n ** 18n })
+    await operator.serveAsset({ nodeId, assetId, feeBps: 500 })
+    await payer.faucet({ amount: 100_000_000n })
+    const { channelId } = await payer.openChannel({ nodeId, token: 'USDT', amount: 20_000_000n })
+
+    const r = await guardian.pauseModule({ module: 'PaymentChannels' })
+    assert.equal(r.module, 'PaymentChannels')
+    assert.equal(await guardian.isPaused({ module: 'PaymentChannels' }), true)
+    await assert.rejects(payer.openChannel({ nodeId, token: 'USDT', amount: 1_000_000n }), (e: unknown) =>
+      e instanceof ModulePausedError && e.module === 'PaymentChannels' &&
+      e.message === 'PaymentChannels is paused by the guardian; new channels and top-ups are stopped until a governance proposal unpauses it (exits, claims and settlement still work).')
+    await assert.rejects(guardian.pauseModule({ module: 'PaymentChannels' }), (e: unknown) => e instanceof ModulePausedError)
+
+    // Settlement of the existing channel: the node settles a payer-signed voucher for 5 USDT.
+    const channels = d().contracts.PaymentChannels
+    const now = (await pc().getBlock()).timestamp
+    const voucher = { channelId, lane: 0n, assetId, cumulative: 5_000_000n, anchor: `0x${'00'.repeat(32)}` as Hex, unitPrice: 0n, maxUnits: 0n, expiresAt: now + 3600n }
+    const signature = await signVoucher(payer.walletClient!, paymentsDomain(d().chainId, channels), voucher)
+    const opWallet = walletClientFor(devnet.rpcUrl, devnet.accounts[0]!.privateKey as Hex, localChain(devnet.chainId, devnet.rpcUrl))
+    const { request } = await pc().simulateContract({
+      address: channels, abi: paymentChannelsAbi, functionName: 'settle', account: operator.account!,
+      args: [nodeId, d().contracts.USDT, [{ voucher, units: 0n, preimage: `0x${'00'.repeat(32)}`, signature }], `0x${'00'.repeat(32)}`, 0n],
+    })
+    await pc().waitForTransactionReceipt({ hash: await opWallet.writeContract({ ...request, chain: null } as never) })
+    assert.equal((await payer.getChannel(channelId)).settled, 5_000_000n)
+    // Close and withdraw the rest.
+    await payer.requestCloseChannel({ channelId })
+    await advance(24 * 3600 + 1)
+    const { refund } = await payer.withdrawChannel({ channelId })
+    assert.equal(refund, 15_000_000n)
+
+    await pass(toProposal([unpauseCall(d(), 'PaymentChannels')], 'E: resume PaymentChannels'))
+    assert.equal(await guardian.isPaused({ module: 'PaymentChannels' }), false)
+    const reopened = await payer.openChannel({ nodeId, token: 'USDT', amount: 1_000_000n })
+    assert.ok(reopened.channelId > channelId)
   })
 
   it('after its expiry the guardian can no longer cancel; the proposal then executes', async () => {

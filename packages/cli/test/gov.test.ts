@@ -99,12 +99,28 @@ describe('sahara gov', { timeout: 300_000 }, () => {
     assert.equal(getAddress(`0x${slot!.slice(-40)}`), impl)
   })
 
+  it('the guardian pauses PaymentChannels with `gov pause`; opening a channel is one sentence; a proposal unpauses it', async () => {
+    const paused = await json(['gov', 'pause', 'paymentchannels'], { key: 8 })
+    assert.equal(paused.module, 'PaymentChannels')
+    await json(['faucet', '100'], { key: 3 })
+    await fails(['channel', 'open', '1', '10'], 1, /^PaymentChannels is paused by the guardian; new channels and top-ups are stopped until a governance proposal unpauses it \(exits, claims and settlement still work\)\.$/, { key: 3 })
+    await fails(['gov', 'pause', 'PaymentChannels'], 1, /^0x[0-9a-fA-F]{40} is not the guardian: only the guardian may pause a module/, { key: 3 })
+    const cd = await json(['gov', 'calldata', 'unpause', 'PaymentChannels'])
+    assert.equal(cd.summary, 'PaymentChannels.unpause()')
+    assert.equal(getAddress(cd.target), net.devnet.deployments.contracts.PaymentChannels)
+    const p = await json(['gov', 'propose', '--call', `${cd.target}:${cd.calldata}`, '-d', 'CLI: resume PaymentChannels'], { key: 0 })
+    await passById(p.proposalId)
+    const pausedNow = await net.devnet.publicClient.readContract({ address: net.devnet.deployments.contracts.PaymentChannels, abi: revenueVaultAbi, functionName: 'paused' })
+    assert.equal(pausedNow, false)
+  })
+
   it('one sentence and a non-zero exit for bad input and impossible steps', async () => {
     await fails(['gov', 'status', '12345'], 1, /^There is no proposal 0x000000…3039 on the governor 0x[0-9a-fA-F]{40}\.$/)
     await fails(['gov', 'vote', 'abc', 'for'], 2, /^The proposal id must be a decimal or 0x hex number, got "abc"\.$/, { key: 0 })
     await fails(['gov', 'vote', '1', 'maybe'], 2, /^The vote must be for, against or abstain, got "maybe"\.$/, { key: 0 })
     await fails(['gov', 'propose', '-d', 'nothing'], 2, /^Give the proposal at least one action/, { key: 0 })
     await fails(['gov', 'calldata', 'upgrade', 'Nope', '0x0000000000000000000000000000000000000001'], 2, /^Unknown module "Nope"; use one of AssetRegistry/)
+    await fails(['gov', 'calldata', 'unpause', 'Nope'], 2, /^Unknown module "Nope"; use one of AssetRegistry/)
     await fails(['gov', 'propose', '--set-protocol-fee', '1', '-d', 'x'], 2, /^This command sends a transaction: pass --private-key/)
   })
 })

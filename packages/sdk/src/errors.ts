@@ -18,6 +18,7 @@ import {
   contributionSharesAbi,
   devStablecoinAbi,
   exactPaymentsAbi,
+  guardianGateAbi,
   licenseRegistryAbi,
   merkleAirdropAbi,
   nodeRegistryAbi,
@@ -207,6 +208,7 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(devStablecoinAbi as Abi),
   ...errorsOf(vestingVaultAbi as Abi),
   ...errorsOf(merkleAirdropAbi as Abi),
+  ...errorsOf(guardianGateAbi as Abi),
   ...openZeppelinErrors,
 ])
 
@@ -344,6 +346,9 @@ const formatters: Record<string, Formatter> = {
   RenounceOwnershipDisabled: () => 'Ownership of a protocol module cannot be renounced; transfer it instead.',
   NotPauser: ([account]) => `${account} may not pause this module: only its pausers (the guardian gate) and its owner (the timelock) can.`,
   EnforcedPause: () => pausedMessage(undefined),
+  // GuardianGate
+  NotGuardian: ([caller]) => `${caller} is not the guardian: only the guardian may pause a module or cancel a queued proposal through the GuardianGate.`,
+  GuardianExpired: ([expiry]) => `The guardian's powers ended at ${new Date(Number(expiry) * 1000).toISOString()}; only a governance proposal can act now.`,
   ExpectedPause: () => 'The module is not paused, so there is nothing to unpause.',
   // NodeRegistry
   UnknownNode: ([id]) => `Node #${id} does not exist.`,

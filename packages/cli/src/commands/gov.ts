@@ -6,7 +6,9 @@ import {
   setProtocolFeeCall,
   setTreasuryCall,
   setUnbondingDelayCall,
+  setPauserCall,
   toProposal,
+  unpauseCall,
   upgradeCall,
   type Deployments,
   type ProposalCall,
@@ -67,6 +69,13 @@ const ACTIONS: { name: string; args: string; describe: string; build(d: Deployme
   },
   { name: 'set-unbonding', args: '<duration>', describe: 'NodeRegistry unbonding delay (e.g. 7d)', build: (d, [v]) => setUnbondingDelayCall(d, BigInt(parseDuration(v!))) },
   { name: 'set-challenge-window', args: '<duration>', describe: 'PaymentChannels challenge window (e.g. 1d)', build: (d, [v]) => setChallengeWindowCall(d, BigInt(parseDuration(v!))) },
+  { name: 'unpause', args: '<module>', describe: 'resume a module the guardian paused (only the timelock may)', build: (d, [m]) => unpauseCall(d, m!) },
+  {
+    name: 'set-pauser',
+    args: '<module> <address> <true|false>',
+    describe: 'grant or revoke the right to pause a module',
+    build: (d, [m, a, allowed]) => setPauserCall(d, m!, parseAddress(a!, 'pauser'), parseBool(allowed!, 'allowed')),
+  },
   { name: 'upgrade', args: '<module> <implementation>', describe: 'UUPS upgrade of a module proxy to a deployed implementation', build: (d, [m, impl]) => upgradeCall(d, m!, parseAddress(impl!, 'implementation')) },
 ]
 
@@ -190,6 +199,17 @@ export function govCommand(program: Command): void {
           '  ',
         ),
       ])
+    })
+
+  gov
+    .command('pause')
+    .description('the guardian pauses a module through the GuardianGate (new activity stops; exits keep working); only a proposal unpauses it')
+    .argument('<module>', 'AssetRegistry, LicenseRegistry, ContributionShares, RevenueVault, NodeRegistry, PaymentChannels or ExactPayments')
+    .action(async (module: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>()
+      const ctx = await connect(opts, true)
+      const r = await ctx.sahara.pauseModule({ module })
+      emit(opts, { module: r.module, paused: true, tx: r.hash }, () => `Paused ${r.module} (tx ${r.hash}); resume it with a proposal: sahara gov calldata unpause ${r.module}`)
     })
 
   gov
