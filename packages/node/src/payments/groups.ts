@@ -1,8 +1,7 @@
-import type { Hex } from 'viem'
 import { laneRow, RECEIPT_ROW, voucherJson, type LaneDelta, type Store } from '../store/db.ts'
 import type { GroupWriter } from '../store/groupWriter.ts'
 import { merkleLevels } from './merkle.ts'
-import { receiptHeader, type ReceiptFields } from './receipt.ts'
+import { compactReceiptHeader, receiptGroupTail, type ReceiptFields } from './receipt.ts'
 import type { LaneState } from './verify.ts'
 import type { SignedVoucher } from './types.ts'
 
@@ -104,7 +103,6 @@ export class GroupCommitter {
     try {
       const tree = merkleLevels(batch.map((p) => p.leaf))
       const root = tree.root
-      const rootHex = ('0x' + root.toString('hex')) as Hex
       // Latest state per lane (the batch is in acceptance order) and the vouchers first used in it;
       // the delta strings are built once per lane, not once per receipt.
       const latest = new Map<string, { snap: NonNullable<PendingReceipt['lane']>; voucherChanged: boolean }>()
@@ -138,10 +136,10 @@ export class GroupCommitter {
       this.stats.receipts += batch.length
       if (this.stats.unsettledReceipts === 0) this.stats.oldestUnsettledAt = Date.now()
       this.stats.unsettledReceipts += batch.length
-      const seqStr = seq.toString()
+      const tail = receiptGroupTail(seq, root, signature)
       for (let i = 0; i < batch.length; i++) {
         const p = batch[i]!
-        p.done(null, receiptHeader(p.fields, p.leaf, tree.proofHex(i), rootHex, seqStr, signature))
+        p.done(null, compactReceiptHeader(p.fields, tail, tree.proofB64(i)))
       }
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e))
