@@ -71,7 +71,7 @@ for (const sync of ['NORMAL', 'FULL'] as const) {
         for (let i = 0; i < 64; i++) {
           const k = g * 64 + i
           const a = accs[k]!
-          committer.add({ fields: { nodeId: 1n, requestHash: leaves[k]!, responseHash: leaves[k]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: a.lane.lane, cumulative: a.total, index: BigInt(a.index) }, encoded: encs[k]!, leaf: leaves[k]!, lane: { state: a.lane, units: a.index, head: a.lane.head, voucher: a.voucher, newVoucher: false }, done: () => { if (++done === M) resolve() } })
+          committer.add({ fields: { nodeId: 1n, requestHash: leaves[k]!, responseHash: leaves[k]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: a.lane.lane, cumulative: a.total, index: BigInt(a.index) }, lane: { state: a.lane, units: a.index, head: a.lane.head, voucher: a.voucher, newVoucher: false }, done: () => { if (++done === M) resolve() } })
         }
       })
     }

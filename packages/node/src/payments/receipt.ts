@@ -20,18 +20,25 @@ export const RECEIPT_BYTES = 352
 
 /** abi.encode of the 11 static words (352 bytes), built without viem because it runs per call. */
 export function encodeReceipt(r: ReceiptFields): Buffer {
-  const b = Buffer.alloc(RECEIPT_BYTES)
-  writeU256(b, 0, r.nodeId)
-  r.requestHash.copy(b, 32)
-  r.responseHash.copy(b, 64)
-  writeU256(b, 96, r.assetId)
-  writeU256(b, 128, r.version)
-  writeU256(b, 160, r.units)
-  writeU256(b, 192, r.price)
-  writeU256(b, 224, r.channelId)
-  writeU256(b, 256, r.lane)
-  writeU256(b, 288, r.cumulative)
-  writeU256(b, 320, r.index)
+  return encodeReceiptInto(Buffer.alloc(RECEIPT_BYTES), 0, r)
+}
+
+/**
+ * Writes abi.encode(fields) at `off` of `b`, which must be zero there (the group commit encodes
+ * each receipt straight into the group's zero-filled row buffer: no per-call allocation or copy).
+ */
+export function encodeReceiptInto(b: Buffer, off: number, r: ReceiptFields): Buffer {
+  writeU256(b, off, r.nodeId)
+  r.requestHash.copy(b, off + 32)
+  r.responseHash.copy(b, off + 64)
+  writeU256(b, off + 96, r.assetId)
+  writeU256(b, off + 128, r.version)
+  writeU256(b, off + 160, r.units)
+  writeU256(b, off + 192, r.price)
+  writeU256(b, off + 224, r.channelId)
+  writeU256(b, off + 256, r.lane)
+  writeU256(b, off + 288, r.cumulative)
+  writeU256(b, off + 320, r.index)
   return b
 }
 
