@@ -32,6 +32,7 @@ export type PaymentsGasOptions = {
 const TARGET_GAS_PER_CALL_AT_1000 = 300
 const UNIT_PRICE = 1_000n // 0.001 USDT per call
 const CHAIN_LENGTH = 1024
+const ZERO32 = `0x${'00'.repeat(32)}` as Hex
 
 export async function runPaymentsGasBench(o: PaymentsGasOptions): Promise<GasRow[]> {
   const log = o.log ?? (() => {})
@@ -91,7 +92,7 @@ export async function runPaymentsGasBench(o: PaymentsGasOptions): Promise<GasRow
     // Steady state: the previous voucher already covers `covered`; the tail waits for the next
     // voucher. A final settlement reveals the tail's preimage and the contract walks the chain.
     const units = settleTail ? BigInt(tail) : 0n
-    return { entry: { voucher, units, preimage: settleTail ? chain.preimageAt(tail) : (`0x${'00'.repeat(32)}` as Hex), signature }, calls }
+    return { entry: { voucher, units, preimage: settleTail ? chain.preimageAt(tail) : ZERO32, signature }, calls }
   }
   // Every settlement commits a fresh root (a node never records the same root twice).
   let batch = 0
@@ -125,6 +126,9 @@ export async function runPaymentsGasBench(o: PaymentsGasOptions): Promise<GasRow
   // lane's newer voucher covering all it served (m = 0), on lanes that already have storage.
   {
     const lanes = []
+    // A client numbers its lanes of a channel from an aligned base (0, or a random multiple of
+    // 2^16 for a resumed channel): take 8 lanes starting at a multiple of 8 like it does.
+    lane = (lane + 7n) / 8n * 8n
     for (let i = 0; i < 8; i++) lanes.push((await laneEntry(opened.channelId, 125, true)).entry)
     const gas = await settle(lanes, nextRoot(1000), 1000n)
     rows.push({ name: 'settle: 1,000 calls over 8 new lanes (8 vouchers + 125-unit tails)', gas, note: `${(gas / 1000).toFixed(1)} gas/call` })
@@ -132,7 +136,8 @@ export async function runPaymentsGasBench(o: PaymentsGasOptions): Promise<GasRow
     for (const e of lanes) {
       const chain = createHashChain(CHAIN_LENGTH)
       const v: Voucher = { ...e.voucher, cumulative: 250n * UNIT_PRICE, anchor: chain.anchor }
-      next.push({ voucher: v, units: 0n, preimage: e.preimage, signature: await signVoucher(payer.walletClient!, domain, v) })
+      // m = 0: the node sends a zero preimage (packages/node/src/settlement/plan.ts), not a stale one.
+      next.push({ voucher: v, units: 0n, preimage: ZERO32, signature: await signVoucher(payer.walletClient!, domain, v) })
     }
     const steady = await settle(next, nextRoot(1000), 1000n)
     rows.push({ name: 'settle: next 1,000 calls over the same 8 lanes (8 covering vouchers, m = 0)', gas: steady, target: TARGET_GAS_PER_CALL_AT_1000 * 1000, note: `${(steady / 1000).toFixed(1)} gas/call` })
@@ -143,7 +148,7 @@ export async function runPaymentsGasBench(o: PaymentsGasOptions): Promise<GasRow
     const chain = createHashChain(CHAIN_LENGTH)
     const v: Voucher = { ...e.entry.voucher, cumulative: 1000n * UNIT_PRICE, anchor: chain.anchor }
     const signature = await signVoucher(payer.walletClient!, domain, v)
-    const gas = await settle([{ voucher: v, units: 0n, preimage: e.entry.preimage, signature }], nextRoot(1000), 1000n)
+    const gas = await settle([{ voucher: v, units: 0n, preimage: ZERO32, signature }], nextRoot(1000), 1000n)
     rows.push({ name: 'settle: 1,000 calls on one lane, covering voucher (m = 0)', gas, target: TARGET_GAS_PER_CALL_AT_1000 * 1000, note: `${(gas / 1000).toFixed(1)} gas/call` })
   }
   rows.push({ name: 'settle: receipts root only (x402 receipts)', gas: await settle([], nextRoot(10), 10n) })

@@ -35,8 +35,11 @@ import {Channel, ChannelStatus, Voucher, SettleEntry, SkipReason} from "../types
 ///        w1 = deposit (128) | settled (128)
 ///      tokenIndex is 1-based into `_tokens`, assigned on a token's first channel (the vault
 ///      allows at most 16 tokens ever), so `settle` compares one byte instead of reading a third
-///      slot. Lane totals live in one mapping keyed by keccak256(channelId, assetId, lane), each
-///      < 2^128. Receipts roots: root => nodeId (64) | timestamp (64) | count (128).
+///      slot. Lane totals (each < 2^128: a lane only grows by deltas capped by the deposit) are
+///      packed two per slot: keccak256(channelId, assetId, lane >> 1) => odd lane (128) | even
+///      lane (128). A client runs lanes 0..n-1 side by side, so a settlement of n lanes touches
+///      n/2 cold slots instead of n (saves a cold SLOAD + SSTORE, ~4.8k gas, per lane pair).
+///      Receipts roots: root => nodeId (64) | timestamp (64) | count (128).
 contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels {
     using SafeERC20 for IERC20;
 
@@ -92,7 +95,7 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
     address[] private _tokens;
     mapping(address token => uint256 index) private _tokenIndex;
     mapping(uint256 channelId => ChannelWords) private _channels;
-    mapping(bytes32 laneKey => uint256 settled) private _lanes;
+    mapping(bytes32 lanePairKey => uint256 settledPair) private _lanes;
     mapping(bytes32 root => uint256 word) private _roots;
 
     /// @notice Initializes the proxy.
@@ -357,7 +360,8 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
             return (assetId, 0, 0);
         }
         bytes32 laneKey = _laneKey(channelId, assetId, v.lane);
-        uint256 laneTotal = _lanes[laneKey];
+        uint256 pair = _lanes[laneKey];
+        uint256 laneTotal = (pair >> _laneShift(v.lane)) & MASK128;
         uint256 w1 = c.w1;
         delta = _amount(v.cumulative, v.unitPrice, e.units);
         unchecked {
@@ -373,8 +377,9 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
         _verify(b.domain, address(uint160(w0)), e);
         unchecked {
             // laneTotal + delta <= the voucher amount; settled + delta <= deposit < 2^128.
+            // laneTotal < 2^128 stays in its half of the pair word.
             laneTotal += delta;
-            _lanes[laneKey] = laneTotal;
+            _lanes[laneKey] = _withLane(pair, v.lane, laneTotal);
             c.w1 = w1 + (delta << 128);
         }
         fee = delta * _feeBps(b, assetId) / BPS;
@@ -470,7 +475,7 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
 
     /// @inheritdoc IPaymentChannels
     function laneSettled(uint256 channelId, uint256 assetId, uint256 lane) external view returns (uint256) {
-        return _lanes[_laneKey(channelId, assetId, lane)];
+        return (_lanes[_laneKey(channelId, assetId, lane)] >> _laneShift(lane)) & MASK128;
     }
 
     /// @inheritdoc IPaymentChannels
@@ -552,12 +557,24 @@ contract PaymentChannels is ProtocolModule, EIP712Upgradeable, IPaymentChannels 
         return cleared | (uint256(closesAt) << CLOSES_SHIFT) | (uint256(uint8(status)) << STATUS_SHIFT);
     }
 
+    /// @dev Where a lane sits in its pair word: 0 for an even lane, 128 for an odd one.
+    function _laneShift(uint256 lane) private pure returns (uint256) {
+        return (lane & 1) << 7;
+    }
+
+    /// @dev The pair word with one lane's total replaced (total < 2^128).
+    function _withLane(uint256 pair, uint256 lane, uint256 total) private pure returns (uint256) {
+        uint256 shift = _laneShift(lane);
+        return (pair & ~(MASK128 << shift)) | (total << shift);
+    }
+
+    /// @dev The slot of a lane's pair (lanes 2k and 2k+1 share one word).
     function _laneKey(uint256 channelId, uint256 assetId, uint256 lane) private pure returns (bytes32 key) {
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, channelId)
             mstore(add(p, 0x20), assetId)
-            mstore(add(p, 0x40), lane)
+            mstore(add(p, 0x40), shr(1, lane))
             key := keccak256(p, 0x60)
         }
     }

@@ -87,6 +87,33 @@ contract PaymentChannelsFuzzTest is ExecutionFixture {
         assertEq(channels.channel(id).settled, a0 + a1);
     }
 
+    /// @notice Lanes 2k and 2k+1 share one storage word: settling either, in any order and
+    ///         repeatedly, never changes the other's total.
+    function testFuzz_lanePair_independent(uint256 k, uint256 a0, uint256 a1, uint256 b0, bool oddFirst) public {
+        k = bound(k, 0, type(uint256).max >> 1);
+        a0 = bound(a0, 1, 30e6);
+        a1 = bound(a1, 1, 30e6);
+        b0 = bound(b0, 0, 30e6);
+        uint256 even = k << 1;
+        uint256 odd = even | 1;
+        uint256 id = _open(100e6);
+        SettleEntry[] memory es = new SettleEntry[](2);
+        es[oddFirst ? 1 : 0] = _entry(_voucher(id, even, a0, bytes32(0), 0, 0), 0, 0);
+        es[oddFirst ? 0 : 1] = _entry(_voucher(id, odd, a1, bytes32(0), 0, 0), 0, 0);
+        _settle(es);
+        assertEq(channels.laneSettled(id, assetId, even), a0);
+        assertEq(channels.laneSettled(id, assetId, odd), a1);
+        // A later voucher on the even lane: only the even half moves (a lower one is a no-op).
+        SettleEntry[] memory again = new SettleEntry[](1);
+        again[0] = _entry(_voucher(id, even, a0 + b0, bytes32(0), 0, 0), 0, 0);
+        _settle(again);
+        assertEq(channels.laneSettled(id, assetId, even), a0 + b0);
+        assertEq(channels.laneSettled(id, assetId, odd), a1);
+        assertEq(channels.channel(id).settled, a0 + a1 + b0);
+        // The neighbouring pair is untouched.
+        assertEq(channels.laneSettled(id, assetId, even ^ 2), 0);
+    }
+
     /// @notice Any preimage other than the m-th one is rejected when money would move.
     function testFuzz_settle_wrongPreimage_reverts(bytes32 seed, uint256 units, bytes32 wrong) public {
         units = bound(units, 1, 32);

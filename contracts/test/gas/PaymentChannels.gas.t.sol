@@ -22,6 +22,9 @@ contract ExecutionGasTest is ExecutionFixture {
     /// @notice Per extra channel in one settlement (m = 0, same asset).
     uint256 internal constant SETTLE_PER_ENTRY_BUDGET = 30_000;
 
+    /// @notice 8 lanes of one channel, m = 0, new receipts root: the 300 gas/call target at 1,000 calls.
+    uint256 internal constant SETTLE_8_LANES_BUDGET = 300_000;
+
     /// @notice payExact of a pair's first payment (receiver clone deployed in the same call).
     uint256 internal constant PAY_EXACT_FIRST_BUDGET = 250_000;
     /// @notice payExact with the pair's receiver already deployed.
@@ -124,6 +127,21 @@ contract ExecutionGasTest is ExecutionFixture {
         _detect();
         SettleEntry[] memory es = _prepare(100, 0, 0);
         _report("settle, 100 channels, m = 0", _measureSettle(es, true), SETTLE_1_BUDGET + 99 * SETTLE_PER_ENTRY_BUDGET);
+    }
+
+    /// @notice The issue-3 target shape: 1,000 calls a client spread over lanes 0..7 of one
+    ///         channel, each lane's next covering voucher (m = 0), lanes settled before.
+    function test_gas_settle_8_lanes_one_channel() public {
+        _detect();
+        uint256 id = _open(100e6);
+        SettleEntry[] memory warm = new SettleEntry[](8);
+        SettleEntry[] memory es = new SettleEntry[](8);
+        for (uint256 lane; lane < 8; ++lane) {
+            warm[lane] = _entry(_voucher(id, lane, 125 * PRICE, bytes32(0), 0, 0), 0, 0);
+            es[lane] = _entry(_voucher(id, lane, 250 * PRICE, keccak256(abi.encode(lane)), PRICE, 1024), 0, 0);
+        }
+        _settle(warm);
+        _report("settle, 8 lanes of one channel, m = 0 (1,000 calls)", _measureSettle(es, true), SETTLE_8_LANES_BUDGET);
     }
 
     function test_gas_settle_receiptsRootOnly() public {

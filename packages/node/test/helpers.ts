@@ -9,6 +9,7 @@ import { channelsDomain, voucherTypes } from '../src/payments/eip712.ts'
 import { formatTicket, formatVoucherHeader } from '../src/payments/headers.ts'
 import { sha256 } from '../src/payments/merkle.ts'
 import { ChannelStatus, type ChannelInfo, type SignedVoucher } from '../src/payments/types.ts'
+import { encodeReceipt, parseCompactReceiptHeader, receiptJson, receiptLeaf } from '../src/payments/receipt.ts'
 
 export const NODE_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d' as Hex
 export const PAYER_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a' as Hex
@@ -208,7 +209,9 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   return { status: res.status, json, headers: res.headers }
 }
 
+/** The node's format-2 receipt header as format 1's JSON object (decimal strings, 0x-hex, leaf). */
 export function decodeReceiptHeader(h: string | null): any {
   if (!h) throw new Error('no receipt header')
-  return JSON.parse(Buffer.from(h, 'base64url').toString('utf8'))
+  const r = parseCompactReceiptHeader(h)
+  return receiptJson(r.fields, receiptLeaf(encodeReceipt(r.fields)), r.proof, '0x' + r.groupRoot.toString('hex'), r.sequence.toString(), r.signature)
 }

@@ -4,7 +4,7 @@ import { ReceiptBatchSigner } from '../src/payments/eip712.ts'
 import { parseTicket } from '../src/payments/headers.ts'
 import { merkleLevels, merkleTree, sha256 } from '../src/payments/merkle.ts'
 import { PaymentProcessor } from '../src/payments/processor.ts'
-import { encodeReceipt, receiptHeader, receiptLeaf } from '../src/payments/receipt.ts'
+import { compactReceiptHeader, encodeReceipt, receiptGroupTail, receiptHeaderV1, receiptLeaf } from '../src/payments/receipt.ts'
 import { Store } from '../src/store/db.ts'
 import { GroupCommitter } from '../src/payments/groups.ts'
 import { inlineWriter } from '../src/store/groupWriter.ts'
@@ -51,7 +51,9 @@ const leaves: Buffer[] = []
 time('leaf sha256', () => { for (const e of encs) leaves.push(receiptLeaf(e)) })
 time('merkle (groups of 64)', () => { for (let i = 0; i < N; i += 64) merkleTree(leaves.slice(i, i + 64)) })
 const tree = merkleLevels(leaves.slice(0, 64))
-time('receipt header', () => { for (let i = 0; i < N; i++) receiptHeader({ nodeId: 1n, requestHash: leaves[i]!, responseHash: leaves[i]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: 3n, cumulative: 1000n, index: 4n }, leaves[i]!, tree.proofHex(i % 64), '0x' + 'ab'.repeat(32), '12', '0x' + 'cd'.repeat(65)) })
+const tail = receiptGroupTail(12, leaves[0]!, '0x' + 'cd'.repeat(65))
+time('receipt header (format 2)', () => { for (let i = 0; i < N; i++) compactReceiptHeader({ nodeId: 1n, requestHash: leaves[i]!, responseHash: leaves[i]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: 3n, cumulative: 1000n, index: 4n }, tail, tree.proofB64(i % 64)) })
+time('receipt header (format 1)', () => { for (let i = 0; i < N; i++) receiptHeaderV1({ nodeId: 1n, requestHash: leaves[i]!, responseHash: leaves[i]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: 3n, cumulative: 1000n, index: 4n }, leaves[i]!, tree.proofHex(i % 64), '0x' + 'ab'.repeat(32), '12', '0x' + 'cd'.repeat(65)) })
 const signer = new ReceiptBatchSigner(domain, NODE_KEY)
 let t = performance.now()
 for (let i = 0; i < 200; i++) await signer.sign(1n, ('0x' + leaves[i]!.toString('hex')) as `0x${string}`, BigInt(i))
@@ -69,7 +71,7 @@ for (const sync of ['NORMAL', 'FULL'] as const) {
         for (let i = 0; i < 64; i++) {
           const k = g * 64 + i
           const a = accs[k]!
-          committer.add({ fields: { nodeId: 1n, requestHash: leaves[k]!, responseHash: leaves[k]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: a.lane.lane, cumulative: a.total, index: BigInt(a.index) }, encoded: encs[k]!, leaf: leaves[k]!, lane: { state: a.lane, units: a.index, head: a.lane.head, voucher: a.voucher, newVoucher: false }, done: () => { if (++done === M) resolve() } })
+          committer.add({ fields: { nodeId: 1n, requestHash: leaves[k]!, responseHash: leaves[k]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: a.lane.lane, cumulative: a.total, index: BigInt(a.index) }, lane: { state: a.lane, units: a.index, head: a.lane.head, voucher: a.voucher, newVoucher: false }, done: () => { if (++done === M) resolve() } })
         }
       })
     }

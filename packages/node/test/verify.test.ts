@@ -6,7 +6,8 @@ import { ConflictError, InvalidProofError, MalformedError, PaymentRequiredError 
 import { channelsDomain, receiptBatchTypes, ReceiptBatchSigner } from '../src/payments/eip712.ts'
 import { formatTicket, parseTicket, parseVoucherHeader } from '../src/payments/headers.ts'
 import { merkleLevels, merkleRoot, merkleTree, sha256, verifyProof } from '../src/payments/merkle.ts'
-import { decodeReceipt, encodeReceipt, receiptHeader, receiptJson, type ReceiptFields } from '../src/payments/receipt.ts'
+import { compactReceiptHeader, decodeReceipt, encodeReceipt, parseCompactReceiptHeader, receiptGroupTail, receiptHeader, receiptHeaderV1, receiptJson, receiptLeaf, type ReceiptFields } from '../src/payments/receipt.ts'
+import { decodeReceiptHeader as sdkDecodeReceiptHeader, encodeCompactReceiptHeader, encodeReceiptHeader as sdkEncodeV1 } from '@sahara/sdk'
 import { ChannelStatus, type ChannelInfo } from '../src/payments/types.ts'
 import { checkDeposit, checkTicket, checkVoucherCumulative, checkVoucherTerms, laneTotal, newLane } from '../src/payments/verify.ts'
 import { bestEntry, needsTail } from '../src/settlement/plan.ts'
@@ -127,13 +128,40 @@ describe('receipts and Merkle tree', () => {
     const top = merkleTree([g1.root, g2.root])
     assert.ok(verifyProof(top.root, sha256(Buffer.from('c')), [...g1.proofs[2]!, ...top.proofs[0]!]))
   })
-  it('the hand-built receipt header is base64url(JSON.stringify(receiptJson))', () => {
+  it('the hand-built format-1 receipt header is base64url(JSON.stringify(receiptJson))', () => {
     const leaves = Array.from({ length: 5 }, (_, i) => sha256(Buffer.from([i])))
     const t = merkleLevels(leaves)
     for (let i = 0; i < 5; i++) {
       const expected = Buffer.from(JSON.stringify(receiptJson(fields, leaves[i]!, t.proof(i), '0xab', '3', '0xcd'))).toString('base64url')
-      assert.equal(receiptHeader(fields, leaves[i]!, t.proofHex(i), '0xab', '3', '0xcd'), expected)
+      assert.equal(receiptHeaderV1(fields, leaves[i]!, t.proofHex(i), '0xab', '3', '0xcd'), expected)
     }
+  })
+  it('the format-2 receipt header is what the SDK encodes and decodes, with the same leaf, proof and signature', () => {
+    const sig = '0x' + 'cd'.repeat(65)
+    const f = { ...fields, requestHash: sha256(Buffer.from('req')), responseHash: sha256(Buffer.from('res')) }
+    const leaves = [receiptLeaf(encodeReceipt(f)), ...Array.from({ length: 6 }, (_, i) => sha256(Buffer.from([i])))]
+    const t = merkleLevels(leaves)
+    const tail = receiptGroupTail(7, t.root, sig)
+    const h = compactReceiptHeader(f, tail, t.proofB64(0))
+    assert.equal(h, receiptHeader(f, t.proof(0), t.root, 7n, sig))
+    assert.ok(h.startsWith('r2.') && !/[^A-Za-z0-9_.-]/.test(h))
+    const d = sdkDecodeReceiptHeader(h)
+    assert.equal(d.leaf, '0x' + leaves[0]!.toString('hex'))
+    assert.deepEqual(d.proof, t.proof(0).map((p) => '0x' + p.toString('hex')))
+    assert.equal(d.groupRoot, '0x' + t.root.toString('hex'))
+    assert.equal(d.sequence, 7n)
+    assert.equal(d.signature, sig)
+    assert.equal(d.fields.requestHash, '0x' + f.requestHash.toString('hex'))
+    assert.equal(d.fields.cumulative, f.cumulative)
+    assert.equal(encodeCompactReceiptHeader(d), h)
+    // Same receipt in format 1: the SDK decodes both to the same thing.
+    assert.deepEqual(sdkDecodeReceiptHeader(sdkEncodeV1(d)), d)
+    const back = parseCompactReceiptHeader(h)
+    assert.ok(back.groupRoot.equals(t.root) && back.proof.length === t.proof(0).length && back.signature === sig)
+    assert.deepEqual(decodeReceipt(encodeReceipt(back.fields)), decodeReceipt(encodeReceipt(f)))
+    // Shorter than format 1 by more than half.
+    const v1 = receiptHeaderV1(f, leaves[0]!, t.proofHex(0), '0x' + t.root.toString('hex'), '7', sig)
+    assert.ok(h.length * 2 < v1.length, `${h.length} vs ${v1.length}`)
   })
   it('ReceiptBatch digest and signature match EIP-712 (viem)', async () => {
     const d = { chainId: CHAIN_ID, verifyingContract: CHANNELS }

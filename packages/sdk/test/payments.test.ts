@@ -19,6 +19,7 @@ import {
   decodeVoucherHeader,
   encodeReceiptFields,
   encodeReceiptHeader,
+  encodeCompactReceiptHeader,
   encodeTicket,
   encodeVoucherHeader,
   paymentsDomain,
@@ -371,6 +372,47 @@ describe('receipt header and verifyReceipt', () => {
       await verifyReceipt(d, { domain, nodeSigner: node.address, cache })
     }
     assert.equal(cache.size, 1)
+  })
+
+  it('format 2 (compact): round trip, the leaf recomputed, verification; format 1 still decodes', async () => {
+    const rs = await signedGroup(5)
+    const cache = new Map()
+    for (const r of rs) {
+      const h = encodeCompactReceiptHeader(r)
+      assert.ok(h.startsWith('r2.') && /^[A-Za-z0-9_.-]+$/.test(h))
+      assert.ok(h.length * 2 < encodeReceiptHeader(r).length)
+      const d = decodeReceiptHeader(h)
+      assert.deepEqual(d, r)
+      assert.deepEqual(decodeReceiptHeader(encodeReceiptHeader(r)), d)
+      await verifyReceipt(d, { domain, nodeSigner: node.address, cache })
+    }
+    // A tampered field changes the recomputed leaf, so the proof no longer leads to the root.
+    const parts = encodeCompactReceiptHeader(rs[0]!).split('.')
+    parts[7] = (BigInt(parts[7]!) * 2n).toString()
+    await assert.rejects(verifyReceipt(decodeReceiptHeader(parts.join('.')), { domain, nodeSigner: node.address }), /proof does not lead/)
+  })
+
+  it('rejects malformed format-2 receipt headers', async () => {
+    const [r] = await signedGroup(2)
+    const good = encodeCompactReceiptHeader(r!).split('.')
+    const withPart = (i: number, v: string) => good.map((p, j) => (j === i ? v : p)).join('.')
+    const b64 = good[2]!
+    for (const bad of [
+      withPart(7, '025'), // non-canonical decimal
+      withPart(7, '-1'),
+      withPart(7, (1n << 256n).toString()),
+      withPart(2, b64.slice(1)), // 31.x bytes
+      withPart(2, b64.slice(0, 42) + 'B'), // non-zero trailing bits
+      withPart(2, b64 + 'A'),
+      withPart(13, '0x' + 'ab'.repeat(32)),
+      withPart(14, good[14]!.slice(0, 80)), // signature shorter than 65 bytes
+      good.slice(0, 14).join('.'), // missing signature
+      [...good, ...Array.from({ length: 64 }, () => b64)].join('.'), // more than 64 siblings
+      [...good, ''].join('.'),
+      'r2.',
+    ]) {
+      assert.throws(() => decodeReceiptHeader(bad), ReceiptFormatError, bad.slice(0, 60))
+    }
   })
 
   it('tampered receipts fail with ReceiptVerificationError', async () => {

@@ -9,7 +9,7 @@ import { sha256 } from '../payments/merkle.ts'
 import type { Accepted, PaymentProcessor } from '../payments/processor.ts'
 import { storedReceipt } from '../payments/replay.ts'
 import type { Ticket } from '../payments/types.ts'
-import { encodeReceipt, receiptLeaf, type ReceiptFields } from '../payments/receipt.ts'
+import type { ReceiptFields } from '../payments/receipt.ts'
 import { decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type RequirementInput } from '../payments/x402.ts'
 import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
 import { completionToSse, SSE_HEADERS, streamRequested } from './sse.ts'
@@ -157,12 +157,8 @@ export function createNodeServer(ctx: HttpContext): Server {
   }
 
   const respondWithReceipt = (res: ServerResponse, route: string, body: Buffer, fields: ReceiptFields, start: number, lane: Parameters<GroupCommitter['add']>[0]['lane'], extraHeaders?: Record<string, string>, onError?: () => void) => {
-    const encoded = encodeReceipt(fields)
-    const leaf = receiptLeaf(encoded)
     committer.add({
       fields,
-      encoded,
-      leaf,
       ...(lane ? { lane } : {}),
       done: (err: Error | null, receipt?: string) => {
         if (err || !receipt) {

@@ -1,18 +1,15 @@
-import type { Hex } from 'viem'
 import { laneRow, RECEIPT_ROW, voucherJson, type LaneDelta, type Store } from '../store/db.ts'
 import type { GroupWriter } from '../store/groupWriter.ts'
-import { merkleLevels } from './merkle.ts'
-import { receiptHeader, type ReceiptFields } from './receipt.ts'
+import { merkleLevels, sha256 } from './merkle.ts'
+import { compactReceiptHeader, encodeReceiptInto, receiptGroupTail, RECEIPT_BYTES, type ReceiptFields } from './receipt.ts'
 import type { LaneState } from './verify.ts'
 import type { SignedVoucher } from './types.ts'
 
 type LaneSnap = { state: LaneState; units: number; head: Buffer; voucher: SignedVoucher }
 
-/** One paid call waiting for its group to commit. */
+/** One paid call waiting for its group to commit (encoded and hashed to its leaf at commit). */
 export type PendingReceipt = {
   fields: ReceiptFields
-  encoded: Buffer
-  leaf: Buffer
   /** Lane snapshot taken when the call was accepted (channel calls); persisted with the group. */
   lane?: { state: LaneState; units: number; head: Buffer; voucher: SignedVoucher; newVoucher: boolean }
   /** Called once the group is durable, with the X-Sahara-Receipt header value. */
@@ -102,19 +99,24 @@ export class GroupCommitter {
 
   private async write(batch: PendingReceipt[], seq: number): Promise<void> {
     try {
-      const tree = merkleLevels(batch.map((p) => p.leaf))
+      // Rows are leaf (32) | abi.encode(fields) (352): encode in place, hash the encoding in place.
+      const packed = Buffer.allocUnsafeSlow(batch.length * RECEIPT_ROW).fill(0) // unpooled: the clone copies the whole ArrayBuffer
+      const leaves: Buffer[] = new Array(batch.length)
+      for (let i = 0; i < batch.length; i++) {
+        const off = i * RECEIPT_ROW
+        encodeReceiptInto(packed, off + 32, batch[i]!.fields)
+        const leaf = sha256(packed.subarray(off + 32, off + 32 + RECEIPT_BYTES))
+        leaf.copy(packed, off)
+        leaves[i] = leaf
+      }
+      const tree = merkleLevels(leaves)
       const root = tree.root
-      const rootHex = ('0x' + root.toString('hex')) as Hex
       // Latest state per lane (the batch is in acceptance order) and the vouchers first used in it;
       // the delta strings are built once per lane, not once per receipt.
       const latest = new Map<string, { snap: NonNullable<PendingReceipt['lane']>; voucherChanged: boolean }>()
       const vouchers: [string, string][] = []
-      const packed = Buffer.allocUnsafeSlow(batch.length * RECEIPT_ROW) // unpooled: the clone copies the whole ArrayBuffer
       for (let i = 0; i < batch.length; i++) {
-        const p = batch[i]!
-        p.leaf.copy(packed, i * RECEIPT_ROW)
-        p.encoded.copy(packed, i * RECEIPT_ROW + 32)
-        const l = p.lane
+        const l = batch[i]!.lane
         if (!l) continue
         const key = l.state.key
         if (l.newVoucher) vouchers.push([key, voucherJson(l.voucher)])
@@ -138,10 +140,10 @@ export class GroupCommitter {
       this.stats.receipts += batch.length
       if (this.stats.unsettledReceipts === 0) this.stats.oldestUnsettledAt = Date.now()
       this.stats.unsettledReceipts += batch.length
-      const seqStr = seq.toString()
+      const tail = receiptGroupTail(seq, root, signature)
       for (let i = 0; i < batch.length; i++) {
         const p = batch[i]!
-        p.done(null, receiptHeader(p.fields, p.leaf, tree.proofHex(i), rootHex, seqStr, signature))
+        p.done(null, compactReceiptHeader(p.fields, tail, tree.proofB64(i)))
       }
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e))

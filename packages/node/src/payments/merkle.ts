@@ -34,8 +34,8 @@ export function merkleTree(leaves: readonly Buffer[]): { root: Buffer; proofs: B
  * The tree's levels (levels[0] = leaves); `proof(i)` reads siblings lazily and `proofHex(i)`
  * reuses one hex string per tree node, so a group's receipts share the encoding work.
  */
-export function merkleLevels(leaves: readonly Buffer[]): { root: Buffer; levels: Buffer[][]; proof(i: number): Buffer[]; proofHex(i: number): string[] } {
-  if (leaves.length === 0) return { root: ZERO32, levels: [], proof: () => [], proofHex: () => [] }
+export function merkleLevels(leaves: readonly Buffer[]): { root: Buffer; levels: Buffer[][]; proof(i: number): Buffer[]; proofHex(i: number): string[]; proofB64(i: number): string } {
+  if (leaves.length === 0) return { root: ZERO32, levels: [], proof: () => [], proofHex: () => [], proofB64: () => '' }
   const levels: Buffer[][] = [leaves as Buffer[]]
   let level = leaves as Buffer[]
   while (level.length > 1) {
@@ -45,6 +45,7 @@ export function merkleLevels(leaves: readonly Buffer[]): { root: Buffer; levels:
     level = next
   }
   const hex: (string | undefined)[][] = levels.map(() => [])
+  const b64: (string | undefined)[][] = levels.map(() => [])
   const siblings = <T>(i: number, f: (d: number, s: number) => T): T[] => {
     const out: T[] = []
     let p = i
@@ -60,6 +61,17 @@ export function merkleLevels(leaves: readonly Buffer[]): { root: Buffer; levels:
     levels,
     proof: (i) => siblings(i, (d, s) => levels[d]![s]!),
     proofHex: (i) => siblings(i, (d, s) => (hex[d]![s] ??= '0x' + levels[d]![s]!.toString('hex'))),
+    // `.<sibling base64url>` per sibling, concatenated (the tail of a format-2 receipt header)
+    proofB64: (i) => {
+      let out = ''
+      let p = i
+      for (let d = 0; d < levels.length - 1; d++) {
+        const s = p ^ 1
+        if (s < levels[d]!.length) out += b64[d]![s] ??= '.' + levels[d]![s]!.toString('base64url')
+        p >>= 1
+      }
+      return out
+    },
   }
 }
 

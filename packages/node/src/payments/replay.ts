@@ -16,6 +16,6 @@ export function storedReceipt(store: Store, t: Ticket): StoredReceipt | undefine
   if (!found) return undefined
   const tree = merkleLevels(found.leaves)
   const fields = decodeReceipt(Buffer.from(found.fields))
-  const header = receiptHeader(fields, found.leaves[found.position]!, tree.proofHex(found.position), '0x' + found.root.toString('hex'), String(found.seq), found.signature)
+  const header = receiptHeader(fields, tree.proof(found.position), found.root, found.seq, found.signature)
   return { fields, header }
 }

@@ -165,6 +165,7 @@ const SIGNATURE = /^0x([0-9a-fA-F]{2}){65,1024}$/
 const RECEIPT_KEYS = [...RECEIPT_FIELD_NAMES, 'leaf', 'proof', 'groupRoot', 'sequence', 'signature'] as const
 
 /**
+ * Format 1 of X-Sahara-Receipt (still decoded; nodes send format 2, encodeCompactReceiptHeader):
  * base64url(JSON) with the 11 fields flat at the top level (uint256 as decimal strings, hashes as
  * 0x-hex) plus leaf, proof, groupRoot, sequence (decimal) and signature.
  */
@@ -187,9 +188,77 @@ export function encodeReceiptHeader(r: SignedReceipt): string {
   return Buffer.from(JSON.stringify(o), 'utf8').toString('base64url')
 }
 
-/** Strict inverse of encodeReceiptHeader. Does not verify the receipt (see verifyReceipt). */
+/** Compact format-2 header prefix (format 1 is base64url JSON, which never contains a dot). */
+const COMPACT_PREFIX = 'r2.'
+const COMPACT_FIXED_PARTS = 15 // 'r2', 11 fields, sequence, groupRoot, signature
+const B64_32 = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+const B64_SIG_MAX = 1366 // 1024 bytes
+
+/**
+ * Format 2 of X-Sahara-Receipt, what nodes send (about 40% of format 1's length):
+ * `r2.<nodeId>.<requestHash>.<responseHash>.<assetId>.<version>.<units>.<price>.<channelId>.<lane>.<cumulative>.<index>.<sequence>.<groupRoot>.<signature>[.<sibling>...]`
+ * with canonical decimals, and unpadded base64url for the 32-byte hashes, root and siblings and
+ * for the signature bytes. The leaf is not sent: it is the hash of the fields.
+ */
+export function encodeCompactReceiptHeader(r: SignedReceipt): string {
+  encodeReceiptFields(r.fields) // validates ranges
+  if (!isBytes32Hex(r.groupRoot)) throw new ReceiptFormatError('Receipt groupRoot must be 32 bytes of 0x-hex.')
+  if (!Array.isArray(r.proof) || r.proof.length > MAX_PROOF || !r.proof.every(isBytes32Hex)) throw new ReceiptFormatError('Receipt proof must be a list of 32-byte 0x-hex siblings.')
+  if (typeof r.sequence !== 'bigint' || r.sequence < 0n || r.sequence > MAX_UINT256) throw new ReceiptFormatError('Receipt sequence must be a uint256 bigint.')
+  if (typeof r.signature !== 'string' || !SIGNATURE.test(r.signature)) throw new ReceiptFormatError('Receipt signature must be 0x-hex of at least 65 bytes.')
+  const b64 = (h: string) => Buffer.from(h.slice(2), 'hex').toString('base64url')
+  const f = r.fields
+  const parts = [
+    'r2', f.nodeId, b64(f.requestHash), b64(f.responseHash), f.assetId, f.version, f.units, f.price, f.channelId, f.lane, f.cumulative, f.index,
+    r.sequence, b64(r.groupRoot), b64(r.signature), ...r.proof.map(b64),
+  ]
+  return parts.join('.')
+}
+
+function decodeCompactReceiptHeader(header: string): SignedReceipt {
+  if (header.length > MAX_RECEIPT_HEADER) throw new ReceiptFormatError('The X-Sahara-Receipt header is too long.')
+  const parts = header.split('.')
+  if (parts.length < COMPACT_FIXED_PARTS || parts.length > COMPACT_FIXED_PARTS + MAX_PROOF) {
+    throw new ReceiptFormatError(`A format-2 receipt has ${COMPACT_FIXED_PARTS} dot-separated parts plus at most ${MAX_PROOF} proof siblings.`)
+  }
+  const u = (i: number, name: string): bigint => {
+    const v = parseUint256Decimal(parts[i])
+    if (v === null) throw new ReceiptFormatError(`Receipt ${name} must be a canonical decimal uint256.`)
+    return v
+  }
+  const h = (i: number, name: string): Hex => {
+    const p = parts[i]!
+    if (!B64_32.test(p)) throw new ReceiptFormatError(`Receipt ${name} must be 32 bytes of canonical unpadded base64url.`)
+    return bytesToHex(Buffer.from(p, 'base64url'))
+  }
+  const fields: ReceiptFields = {
+    nodeId: u(1, 'nodeId'),
+    requestHash: h(2, 'requestHash'),
+    responseHash: h(3, 'responseHash'),
+    assetId: u(4, 'assetId'),
+    version: u(5, 'version'),
+    units: u(6, 'units'),
+    price: u(7, 'price'),
+    channelId: u(8, 'channelId'),
+    lane: u(9, 'lane'),
+    cumulative: u(10, 'cumulative'),
+    index: u(11, 'index'),
+  }
+  const sig = decodeBase64Url(parts[14]!, B64_SIG_MAX)
+  if (!sig || sig.length < 65) throw new ReceiptFormatError('Receipt signature must be canonical unpadded base64url of at least 65 bytes.')
+  const proof: Hex[] = []
+  for (let i = COMPACT_FIXED_PARTS; i < parts.length; i++) proof.push(h(i, 'proof sibling'))
+  return { fields, leaf: receiptLeaf(fields), proof, groupRoot: h(13, 'groupRoot'), sequence: u(12, 'sequence'), signature: bytesToHex(sig) }
+}
+
+/**
+ * Decodes either format: 2 (compact, `r2.` prefix, what nodes send) or 1 (base64url JSON, the
+ * inverse of encodeReceiptHeader). Does not verify the receipt (see verifyReceipt); for format 2
+ * the leaf is computed from the fields.
+ */
 export function decodeReceiptHeader(header: string | null | undefined): SignedReceipt {
   if (typeof header !== 'string' || header.length === 0) throw new ReceiptFormatError('The X-Sahara-Receipt header is missing.')
+  if (header.startsWith(COMPACT_PREFIX)) return decodeCompactReceiptHeader(header)
   const bytes = decodeBase64Url(header, MAX_RECEIPT_HEADER)
   if (!bytes) throw new ReceiptFormatError('The X-Sahara-Receipt header is not canonical unpadded base64url or is too long.')
   let o: unknown
