@@ -110,9 +110,10 @@ const PAUSED_ACTIVITY: Record<string, string> = {
 
 /** The one sentence of a ModulePausedError for `module` (undefined: not known which). */
 export function pausedMessage(module: string | undefined): string {
-  const what = module ? PAUSED_ACTIVITY[module] ?? 'new activity' : 'new activity'
+  const listed = module ? PAUSED_ACTIVITY[module] : undefined
+  const what = listed ? `${listed} are` : 'new activity is'
   const who = module ?? 'A protocol module this call uses'
-  return `${who} is paused by the guardian; ${what} are stopped until a governance proposal unpauses it (exits, claims and settlement still work).`
+  return `${who} is paused by the guardian; ${what} stopped until a governance proposal unpauses it (exits, claims and settlement still work).`
 }
 
 /** The revert string of Uniswap v2's router when the output is below `amountOutMin`. */
@@ -348,6 +349,8 @@ const formatters: Record<string, Formatter> = {
   EnforcedPause: () => pausedMessage(undefined),
   // GuardianGate
   NotGuardian: ([caller]) => `${caller} is not the guardian: only the guardian may pause a module or cancel a queued proposal through the GuardianGate.`,
+  ExpiryInPast: ([expiry, now]) =>
+    `The guardian's expiry ${new Date(Number(expiry) * 1000).toISOString()} is not after the current time ${new Date(Number(now) * 1000).toISOString()}.`,
   GuardianExpired: ([expiry]) => `The guardian's powers ended at ${new Date(Number(expiry) * 1000).toISOString()}; only a governance proposal can act now.`,
   ExpectedPause: () => 'The module is not paused, so there is nothing to unpause.',
   // NodeRegistry

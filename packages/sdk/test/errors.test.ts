@@ -7,6 +7,8 @@ import { ContractFunctionExecutionError, ContractFunctionRevertedError, HttpRequ
 import {
   ContractError,
   DeploymentsError,
+  ModulePausedError,
+  guardianGateAbi,
   InvalidArgumentError,
   RpcError,
   SlippageError,
@@ -79,6 +81,21 @@ describe('decodeContractError', () => {
     assert.equal(e.message, `The allowance to the RevenueVault (${vault}) is 0 USDT but 5 USDT is needed; approve it first.`.replace(vault, getAddress(vault)))
   })
 
+  it('EnforcedPause becomes ModulePausedError naming the called module when known', () => {
+    const channels = '0x00000000000000000000000000000000000000c1'
+    const err = reverted(paymentChannelsAbi, 'EnforcedPause', [])
+    ;(err as unknown as { contractAddress: string }).contractAddress = channels
+    const e = decodeContractError(err, { contracts: { [channels]: 'PaymentChannels' } })
+    assert.ok(e instanceof ModulePausedError)
+    assert.equal(e.module, 'PaymentChannels')
+    assert.equal(e.errorName, 'EnforcedPause')
+    assert.equal(e.message, 'PaymentChannels is paused by the guardian; new channels and top-ups are stopped until a governance proposal unpauses it (exits, claims and settlement still work).')
+    const unknown = decodeContractError(reverted(revenueVaultAbi, 'EnforcedPause', []))
+    assert.ok(unknown instanceof ModulePausedError)
+    assert.equal(unknown.module, undefined)
+    assert.match(unknown.message, /^A protocol module this call uses is paused by the guardian; new activity is stopped/)
+  })
+
   it('every error of every protocol ABI has its own sentence (no generic fallback)', () => {
     const sample = (type: string): unknown =>
       type === 'address' ? '0x0000000000000000000000000000000000000001' : type === 'string' ? 'why' : type === 'bool' ? true : type.startsWith('bytes') ? `0x${'11'.repeat(32)}` : 1n
@@ -95,6 +112,7 @@ describe('decodeContractError', () => {
       devStablecoinAbi,
       vestingVaultAbi,
       merkleAirdropAbi,
+      guardianGateAbi,
     ]) {
       for (const item of abi as readonly { type: string; name?: string; inputs?: readonly { type: string }[] }[]) {
         if (item.type !== 'error') continue
