@@ -291,9 +291,9 @@ contract GrantPool is ProtocolModule, IGrantPool {
         Round storage r = _rounds[roundId];
         bytes32 root = r.root;
         if (root == bytes32(0)) revert UnknownRound(roundId);
-        if (r.closed || block.timestamp > r.deadline) revert ClaimWindowClosed(roundId);
+        if (r.closed || block.timestamp > r.deadline) revert RoundClaimsClosed(roundId);
         mapping(address => bool) storage claimed = _claimed[roundId];
-        if (claimed[account]) revert AlreadyClaimed(roundId, account);
+        if (claimed[account]) revert RewardAlreadyClaimed(roundId, account);
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, amount))));
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert InvalidProof();
         if (amount == 0) revert ZeroAmount();

@@ -148,9 +148,9 @@ interface IGrantPool {
     /// @notice No reward round has this id.
     error UnknownRound(uint256 roundId);
     /// @notice Claims of the round closed (deadline passed or round closed).
-    error ClaimWindowClosed(uint256 roundId);
+    error RoundClaimsClosed(uint256 roundId);
     /// @notice The account already claimed in this round.
-    error AlreadyClaimed(uint256 roundId, address account);
+    error RewardAlreadyClaimed(uint256 roundId, address account);
     /// @notice The proof does not show (account, amount) under the round root.
     error InvalidProof();
     /// @notice The claim exceeds what is left of the round's reserve (a bad root cannot drain the pool).

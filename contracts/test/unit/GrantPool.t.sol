@@ -710,11 +710,11 @@ contract GrantPoolTest is GrantFixture {
         vm.expectRevert(IGrantPool.InvalidProof.selector);
         pool.claimReward(id, carol, 20e18, p);
         pool.claimReward(id, bob, 20e18, p);
-        vm.expectRevert(abi.encodeWithSelector(IGrantPool.AlreadyClaimed.selector, id, bob));
+        vm.expectRevert(abi.encodeWithSelector(IGrantPool.RewardAlreadyClaimed.selector, id, bob));
         pool.claimReward(id, bob, 20e18, p);
         vm.warp(T0 + 7 days + 1);
         bytes32[] memory pa = _proof(tree, alice, 10e18);
-        vm.expectRevert(abi.encodeWithSelector(IGrantPool.ClaimWindowClosed.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(IGrantPool.RoundClaimsClosed.selector, id));
         pool.claimReward(id, alice, 10e18, pa);
     }
 
@@ -773,7 +773,7 @@ contract GrantPoolTest is GrantFixture {
         vm.prank(dao);
         assertEq(pool.closeRewardRound(id), 60e18);
         bytes32[] memory p = _proof(tree, bob, 20e18);
-        vm.expectRevert(abi.encodeWithSelector(IGrantPool.ClaimWindowClosed.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(IGrantPool.RoundClaimsClosed.selector, id));
         pool.claimReward(id, bob, 20e18, p);
         // Closing returns funds to the pool, not to the committee's budget.
         (,,, uint256 spent,) = pool.committeeBudget();
