@@ -30,3 +30,5 @@ export {
   DEVNET_SAHARA_PRICE_USDT,
 } from './exchange.ts'
 export type { DeployExchangeOptions, DeployExchangeResult, ExchangeContracts, UniswapArtifact, UniswapContractName } from './exchange.ts'
+export { deployGrantPool, DEVNET_GRANTS_BUDGET, DEVNET_GRANTS_COMMITTEE_INDEX, DEVNET_GRANTS_FUNDING } from './grants.ts'
+export type { DeployGrantPoolOptions, DeployGrantPoolResult } from './grants.ts'
