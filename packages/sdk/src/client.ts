@@ -1,5 +1,6 @@
 import type { Address } from 'viem'
 import * as actions from './actions'
+import * as grants from './grants'
 import type { ReadClient, ReadContext, WalletLike, WriteContext } from './actions/_internal'
 import type { Deployments } from './deployments'
 import { MissingWalletError } from './errors'
@@ -73,6 +74,27 @@ export function createSaharaClient(config: SaharaClientConfig) {
     requestCloseChannel: w('requestCloseChannel', actions.requestCloseChannel),
     withdrawChannel: w('withdrawChannel', actions.withdrawChannel),
     swap: w('swap', actions.swap),
+    // grant pool
+    getGrantPool: r(grants.getGrantPool),
+    getGrant: r(grants.getGrant),
+    listGrants: r(grants.listGrants),
+    getRewardRound: r(grants.getRewardRound),
+    isRewardClaimed: r(grants.isRewardClaimed),
+    applyForGrant: w('applyForGrant', grants.applyForGrant),
+    withdrawGrantApplication: w('withdrawGrantApplication', grants.withdrawGrantApplication),
+    approveGrant: w('approveGrant', grants.approveGrant),
+    rejectGrant: w('rejectGrant', grants.rejectGrant),
+    approveMilestone: w('approveMilestone', grants.approveMilestone),
+    cancelGrant: w('cancelGrant', grants.cancelGrant),
+    setGrantRecipient: w('setGrantRecipient', grants.setGrantRecipient),
+    fundGrantPool: w('fundGrantPool', grants.fundGrantPool),
+    syncGrantPool: w('syncGrantPool', grants.syncGrantPool),
+    setGrantCommittee: w('setGrantCommittee', grants.setGrantCommittee),
+    setCommitteeBudget: w('setCommitteeBudget', grants.setCommitteeBudget),
+    withdrawFromGrantPool: w('withdrawFromGrantPool', grants.withdrawFromGrantPool),
+    createRewardRound: w('createRewardRound', grants.createRewardRound),
+    claimReward: w('claimReward', grants.claimReward),
+    closeRewardRound: w('closeRewardRound', grants.closeRewardRound),
   }
 }
 
