@@ -7,6 +7,7 @@ import { callCommand } from './commands/call'
 import { channelCommand } from './commands/channel'
 import { cidCommand } from './commands/cid'
 import { faucetCommand } from './commands/faucet'
+import { grantsCommand } from './commands/grants'
 import { licenseCommand } from './commands/license'
 import { nodeCommand } from './commands/node'
 import { nodeStartCommand } from './commands/nodeStart'
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   receiptCommand(program)
   tokenomicsCommand(program)
   airdropCommand(program)
+  grantsCommand(program)
   nodeStartCommand(nodeCommand(program))
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
   return program
