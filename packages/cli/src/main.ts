@@ -8,6 +8,7 @@ import { channelCommand } from './commands/channel'
 import { cidCommand } from './commands/cid'
 import { faucetCommand } from './commands/faucet'
 import { govCommand } from './commands/gov'
+import { grantsCommand } from './commands/grants'
 import { licenseCommand } from './commands/license'
 import { nodeCommand } from './commands/node'
 import { nodeStartCommand } from './commands/nodeStart'
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   tokenomicsCommand(program)
   airdropCommand(program)
   govCommand(program)
+  grantsCommand(program)
   nodeStartCommand(nodeCommand(program))
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
   return program

@@ -6,6 +6,7 @@ import { AnvilStartError, startAnvil, type AnvilInstance } from './anvil.ts'
 import { localChain, publicClientFor, walletClientFor } from './clients.ts'
 import { deployProtocol } from './deploy.ts'
 import { deployExchange, hasExchange, type DeployExchangeResult } from './exchange.ts'
+import { DEVNET_GRANTS_BUDGET, DEVNET_GRANTS_COMMITTEE_INDEX, deployGrantPool, type DeployGrantPoolResult } from './grants.ts'
 import type { Deployments } from '@sahara/sdk'
 import { staleCode, writeDeployments } from './deployments.ts'
 import { contentDirFor, defaultDataDir } from './paths.ts'
@@ -36,6 +37,8 @@ export interface StartDevnetOptions {
   contentDir?: string
   /** Discard the saved chain state and deployments first. */
   fresh?: boolean
+  /** The GrantPool committee (default: dev account DEVNET_GRANTS_COMMITTEE_INDEX). */
+  grantsCommittee?: Address
   /** Progress messages (default: silent). */
   log?: (message: string) => void
 }
@@ -59,6 +62,8 @@ export interface Devnet {
   readonly seed?: SeedResult
   /** The SAHARA/USDT exchange deployed by this start (absent when it was already recorded). */
   readonly exchange?: DeployExchangeResult
+  /** The GrantPool deployed by this start (absent when it was already recorded). */
+  readonly grants?: DeployGrantPoolResult
   readonly anvil: AnvilInstance
   readonly publicClient: PublicClient
   /** Stops anvil (it writes its final state first). */
@@ -124,13 +129,32 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       if (reused) log('this devnet has no SAHARA/USDT exchange yet; deploying it')
       exchange = await deployExchange({ walletClient, publicClient, deployments, log })
     }
+    // The developer grant pool: deployed with a fresh devnet, or added to one recorded before it existed.
+    // Genesis funds it with the tokenomics "grants" bucket (config/governance.json: grantsRecipient) and
+    // the handover gives it to the timelock like every module.
+    let grants: DeployGrantPoolResult | undefined
+    if (!deployments.contracts.GrantPool && hasGenesis(deployments)) {
+      // Its genesis has passed and the timelock owns everything: a pool added now would be unfunded and the deployer's.
+      log('warning: this devnet has no GrantPool; run `npm start -- --fresh` to deploy one')
+    } else if (!deployments.contracts.GrantPool) {
+      if (reused) log('this devnet has no GrantPool yet; deploying it')
+      grants = await deployGrantPool({
+        walletClient,
+        publicClient,
+        deployments,
+        committee: options.grantsCommittee ?? accounts[DEVNET_GRANTS_COMMITTEE_INDEX]!.address,
+        budget: DEVNET_GRANTS_BUDGET,
+        log,
+      })
+    }
     // A reused file may name an older port: record the live one so tools reading it connect.
     let live: Deployments = {
       ...deployments,
       rpcUrl: anvil.rpcUrl,
-      contracts: { ...deployments.contracts, ...exchange?.contracts },
+      contracts: { ...deployments.contracts, ...exchange?.contracts, ...(grants ? { GrantPool: grants.GrantPool } : {}) },
+      implementations: { ...deployments.implementations, ...(grants ? { GrantPool: grants.implementation } : {}) },
     }
-    if (deployments.rpcUrl !== anvil.rpcUrl || exchange) writeDeployments(deploymentsDir, live)
+    if (deployments.rpcUrl !== anvil.rpcUrl || exchange || grants) writeDeployments(deploymentsDir, live)
     // Genesis: the DAO contracts and the one-time distribution of the supply (recorded, so a
     // restart sends nothing). A devnet recorded before genesis existed cannot be distributed
     // exactly any more: it keeps running as it was.
@@ -158,7 +182,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     }
     // Anvil dumps its state every second: wait for one dump after our last transaction so a
     // SIGKILL right after startDevnet returns cannot lose the deployment the file points to.
-    if (!reused || exchange || genesisSent || handedOver || seed?.created || seed?.payPerUse?.created) {
+    if (!reused || exchange || grants || genesisSent || handedOver || seed?.created || seed?.payPerUse?.created) {
       if (!(await waitForStateDump(stateFile, publicClient))) log(`warning: anvil has not saved its state to ${stateFile} yet`)
     }
     return {
@@ -175,6 +199,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       portFellBack,
       ...(seed ? { seed } : {}),
       ...(exchange ? { exchange } : {}),
+      ...(grants ? { grants } : {}),
       anvil,
       publicClient,
       stop: () => anvil.stop(),

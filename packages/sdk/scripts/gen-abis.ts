@@ -30,6 +30,7 @@ const contracts: Record<string, string> = {
   saharaGovernorAbi: 'SaharaGovernor',
   saharaTimelockAbi: 'SaharaTimelock',
   guardianGateAbi: 'GuardianGate',
+  grantPoolAbi: 'GrantPool',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)

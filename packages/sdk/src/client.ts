@@ -1,6 +1,7 @@
 import type { Address } from 'viem'
 import * as actions from './actions'
 import * as gov from './governance/actions'
+import * as grants from './grants'
 import type { ReadClient, ReadContext, WalletLike, WriteContext } from './actions/_internal'
 import type { Deployments } from './deployments'
 import { MissingWalletError } from './errors'
@@ -83,6 +84,27 @@ export function createSaharaClient(config: SaharaClientConfig) {
     queue: w('queue', gov.queue),
     execute: w('execute', gov.execute),
     delegate: w('delegate', gov.delegate),
+    // grant pool
+    getGrantPool: r(grants.getGrantPool),
+    getGrant: r(grants.getGrant),
+    listGrants: r(grants.listGrants),
+    getRewardRound: r(grants.getRewardRound),
+    isRewardClaimed: r(grants.isRewardClaimed),
+    applyForGrant: w('applyForGrant', grants.applyForGrant),
+    withdrawGrantApplication: w('withdrawGrantApplication', grants.withdrawGrantApplication),
+    approveGrant: w('approveGrant', grants.approveGrant),
+    rejectGrant: w('rejectGrant', grants.rejectGrant),
+    approveMilestone: w('approveMilestone', grants.approveMilestone),
+    cancelGrant: w('cancelGrant', grants.cancelGrant),
+    setGrantRecipient: w('setGrantRecipient', grants.setGrantRecipient),
+    fundGrantPool: w('fundGrantPool', grants.fundGrantPool),
+    syncGrantPool: w('syncGrantPool', grants.syncGrantPool),
+    setGrantCommittee: w('setGrantCommittee', grants.setGrantCommittee),
+    setCommitteeBudget: w('setCommitteeBudget', grants.setCommitteeBudget),
+    withdrawFromGrantPool: w('withdrawFromGrantPool', grants.withdrawFromGrantPool),
+    createRewardRound: w('createRewardRound', grants.createRewardRound),
+    claimReward: w('claimReward', grants.claimReward),
+    closeRewardRound: w('closeRewardRound', grants.closeRewardRound),
   }
 }
 

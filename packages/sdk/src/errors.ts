@@ -18,6 +18,7 @@ import {
   contributionSharesAbi,
   devStablecoinAbi,
   exactPaymentsAbi,
+  grantPoolAbi,
   licenseRegistryAbi,
   merkleAirdropAbi,
   nodeRegistryAbi,
@@ -173,6 +174,7 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(devStablecoinAbi as Abi),
   ...errorsOf(vestingVaultAbi as Abi),
   ...errorsOf(merkleAirdropAbi as Abi),
+  ...errorsOf(grantPoolAbi as Abi),
   ...openZeppelinErrors,
 ])
 
@@ -191,6 +193,13 @@ function formatArg(value: unknown): string {
   if (typeof value === 'bigint') return value.toString()
   if (typeof value === 'string') return value
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+}
+
+/** GrantPool.GrantStatus names, by enum value. */
+export const GRANT_STATUS_NAMES = ['None', 'Pending', 'Withdrawn', 'Rejected', 'Approved', 'Completed', 'Cancelled'] as const
+
+function grantStatusName(status: unknown): string {
+  return (GRANT_STATUS_NAMES[Number(status)] ?? String(status)).toLowerCase()
 }
 
 function pct(bps: unknown): string {
@@ -365,8 +374,36 @@ const formatters: Record<string, Formatter> = {
   ClaimWindowOpen: ([deadline]) =>
     `The airdrop can be swept only after its claim deadline ${new Date(Number(deadline) * 1000).toISOString()}.`,
   NothingToSweep: () => 'The airdrop holds nothing beyond what claimants are still owed.',
+  // GrantPool
+  NotOwnerOrCommittee: ([caller]) => `${caller} is neither the grant pool's owner (governance) nor its committee.`,
+  NotApplicant: ([id, caller]) => `${caller} is not the applicant of grant #${id}.`,
+  NotRecipient: ([id, caller]) => `${caller} is not the recipient of grant #${id}.`,
+  InvalidMilestoneCount: ([count, max]) => `A grant application needs 1 to ${max} milestones, but ${count} were given.`,
+  ZeroMilestoneAmount: ([index]) => `Milestone ${index} has a zero amount.`,
+  GrantTooLarge: () => 'The milestones add up to more than the pool can ever account (2^128 - 1).',
+  UriTooLong: ([length, max]) => `The metadata URI is ${length} bytes long, above the maximum of ${max}.`,
+  UnknownGrant: ([id]) => `Grant #${id} does not exist.`,
+  InvalidStatus: ([id, status]) => `Grant #${id} is ${grantStatusName(status)}, which does not allow this action.`,
+  MilestoneOutOfRange: ([id, index, count]) => `Grant #${id} has ${count} milestones; there is no milestone ${index}.`,
+  MilestoneAlreadyPaid: ([id, index]) => `Milestone ${index} of grant #${id} was already paid.`,
+  InsufficientAvailable: ([requested, available], ctx) =>
+    `The grant pool has ${amount(available, ctx)} available (unreserved) but ${amount(requested, ctx)} is needed.`,
+  BudgetExceeded: ([requested, remaining], ctx) =>
+    `The committee has ${amount(remaining, ctx)} of budget left in this period but ${amount(requested, ctx)} is needed; wait for the next period or ask governance.`,
+  ZeroPeriod: () => 'The budget period must be longer than zero seconds.',
+  NothingToSync: () => 'Nothing was sent to the grant pool since the last sync.',
+  TransferShortfall: ([expected, received], ctx) =>
+    `The token delivered ${amount(received, ctx)} instead of ${amount(expected, ctx)}; fee-on-transfer tokens are not supported.`,
+  UnknownRound: ([id]) => `Reward round #${id} does not exist.`,
+  RoundClaimsClosed: ([id]) => `Claims of reward round #${id} are closed (deadline passed or round closed).`,
+  RewardAlreadyClaimed: ([id, account]) => `${account} already claimed its reward in round #${id}.`,
+  ClaimExceedsRemaining: ([id, requested, remaining], ctx) =>
+    `Reward round #${id} has only ${amount(remaining, ctx)} left but the claim is ${amount(requested, ctx)}.`,
+  RoundStillOpen: ([id, deadline]) =>
+    `Reward round #${id} is open until ${new Date(Number(deadline) * 1000).toISOString()}; only governance may close it earlier.`,
+  RoundAlreadyClosed: ([id]) => `Reward round #${id} is already closed.`,
   // OpenZeppelin
-  OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin.`,
+  OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin; once the DAO timelock owns the protocol, admin changes go through a governance proposal (sahara gov propose).`,
   OwnableInvalidOwner: ([owner]) => `${owner} cannot be the owner.`,
   ERC20InsufficientBalance: ([sender, balance, needed], ctx) =>
     `${sender} has ${amount(balance, ctx)} but ${amount(needed, ctx)} is needed.`,
