@@ -665,15 +665,6 @@ contract NodeStaking is ProtocolModule, INodeStaking {
     /// @dev Accrues the node's share of the global indexes since its last accrual (at the weight
     ///      it had all along) into operator rewards and the pool's reward per share.
     function _accrueNode(uint256 nodeId, NodeState storage n) private {
-        uint64 effectiveAt = n.commissionEffectiveAt;
-        if (effectiveAt != 0 && block.timestamp >= effectiveAt) {
-            // Applied at the first touch after effectiveAt (rewards since the last touch included).
-            uint16 bps = n.pendingCommissionBps;
-            n.commissionBps = bps;
-            n.pendingCommissionBps = 0;
-            n.commissionEffectiveAt = 0;
-            emit CommissionApplied(nodeId, bps);
-        }
         uint256 count = _rewardTokenCount;
         for (uint256 i; i < count; ++i) {
             uint256 g = _global[i];
@@ -688,6 +679,16 @@ contract NodeStaking is ProtocolModule, INodeStaking {
             n.operatorRewards[i] += commission + selfReward;
             emit NodeRewardsAccrued(nodeId, _tokens[i], commission + selfReward + poolReward, commission, selfReward);
         }
+        uint64 effectiveAt = n.commissionEffectiveAt;
+        if (effectiveAt != 0 && block.timestamp >= effectiveAt) {
+            // Takes effect at the first touch after effectiveAt; the rewards accrued by that touch
+            // (which may straddle effectiveAt) used min(old, new) (see _split).
+            uint16 bps = n.pendingCommissionBps;
+            n.commissionBps = bps;
+            n.pendingCommissionBps = 0;
+            n.commissionEffectiveAt = 0;
+            emit CommissionApplied(nodeId, bps);
+        }
     }
 
     /// @dev Splits a node's reward for an index delta into commission, self-bond and pool parts.
@@ -700,9 +701,12 @@ contract NodeStaking is ProtocolModule, INodeStaking {
         if (weight == 0 || delta == 0) return (0, 0, 0);
         uint256 reward = Math.mulDiv(delta, weight, PRECISION);
         if (reward == 0) return (0, 0, 0);
-        uint256 bps = Math.min(n.commissionBps, _maxCommissionBps);
+        uint256 bps = n.commissionBps;
         uint256 pendingAt = n.commissionEffectiveAt;
-        if (pendingAt != 0 && block.timestamp >= pendingAt) bps = Math.min(n.pendingCommissionBps, _maxCommissionBps);
+        // An index delta straddling a due change cannot be split by time: the lower rate applies,
+        // so a delegator never pays a raised commission on rewards from before it was due.
+        if (pendingAt != 0 && block.timestamp >= pendingAt) bps = Math.min(bps, n.pendingCommissionBps);
+        bps = Math.min(bps, _maxCommissionBps);
         commission = reward * bps / BPS;
         uint256 rest = reward - commission;
         // weight == selfBond + pooled whenever it is non-zero
