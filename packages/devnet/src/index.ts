@@ -30,3 +30,20 @@ export {
   DEVNET_SAHARA_PRICE_USDT,
 } from './exchange.ts'
 export type { DeployExchangeOptions, DeployExchangeResult, ExchangeContracts, UniswapArtifact, UniswapContractName } from './exchange.ts'
+export {
+  deployStaking,
+  fundStakingReserve,
+  hasStaking,
+  emissionRate,
+  DEFAULT_STAKING_UNBONDING_DELAY,
+  DEFAULT_COMMISSION_DELAY,
+  DEFAULT_JAIL_PERIOD,
+  DEFAULT_MAX_COMMISSION_BPS,
+  DEFAULT_EQUIVOCATION_SLASH_BPS,
+  DEFAULT_EMISSION_DURATION,
+  DEVNET_STAKING_UNBONDING_DELAY,
+  DEVNET_COMMISSION_DELAY,
+  DEVNET_JAIL_PERIOD,
+  DEVNET_STAKING_RESERVE,
+} from './staking.ts'
+export type { DeployStakingOptions, DeployStakingResult, StakingContracts } from './staking.ts'

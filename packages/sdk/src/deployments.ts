@@ -34,8 +34,17 @@ export type ExecutionContractName = (typeof EXECUTION_CONTRACT_NAMES)[number]
 export const EXCHANGE_CONTRACT_NAMES = ['UniswapV2Factory', 'UniswapV2Router02', 'WETH9', 'SaharaUsdtPair'] as const
 export type ExchangeContractName = (typeof EXCHANGE_CONTRACT_NAMES)[number]
 
+/**
+ * Delegated staking of execution nodes: the NodeStaking module (an ERC-1967 proxy; its logic under
+ * `implementations.NodeStaking`) and SaharaVotes (token votes + staked votes, for a governor).
+ * Optional so deployments made before staking existed still load; the staking actions throw
+ * DeploymentsError when the one they need is missing.
+ */
+export const STAKING_CONTRACT_NAMES = ['NodeStaking', 'SaharaVotes'] as const
+export type StakingContractName = (typeof STAKING_CONTRACT_NAMES)[number]
+
 /** Every optional contract name a deployments file may hold. */
-export const OPTIONAL_CONTRACT_NAMES = [...EXECUTION_CONTRACT_NAMES, ...EXCHANGE_CONTRACT_NAMES] as const
+export const OPTIONAL_CONTRACT_NAMES = [...EXECUTION_CONTRACT_NAMES, ...EXCHANGE_CONTRACT_NAMES, ...STAKING_CONTRACT_NAMES] as const
 export type OptionalContractName = (typeof OPTIONAL_CONTRACT_NAMES)[number]
 
 /** `<dir>/<chainId>.json` as written by the devnet deployer. */
@@ -124,6 +133,17 @@ export function executionContract(d: Deployments, name: ExecutionContractName): 
   if (!a) {
     throw new DeploymentsError(
       `The deployments for chain ${d.chainId} have no ${name}; redeploy the devnet with the pay-per-use contracts.`,
+    )
+  }
+  return a
+}
+
+/** The address of a staking contract, or a DeploymentsError naming what to do. */
+export function stakingContract(d: Deployments, name: StakingContractName): Address {
+  const a = d.contracts[name]
+  if (!a) {
+    throw new DeploymentsError(
+      `The deployments for chain ${d.chainId} have no ${name}: restart the devnet to deploy node staking (\`npm start -- --fresh\` if its NodeRegistry predates staking).`,
     )
   }
   return a
