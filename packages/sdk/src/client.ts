@@ -49,6 +49,9 @@ export function createSaharaClient(config: SaharaClientConfig) {
     getLaneSettled: r(actions.getLaneSettled),
     getPool: r(actions.getPool),
     quoteSwap: r(actions.quoteSwap),
+    getNodeStake: r(actions.getNodeStake),
+    getDelegation: r(actions.getDelegation),
+    getStakedVotes: r(actions.getStakedVotes),
     verifyReceiptOnChain: (receipt: VerifyArgs[2], proof: VerifyArgs[3]) => actions.verifyReceiptOnChain(read.publicClient, read.deployments, receipt, proof),
     // writes
     registerAsset: w('registerAsset', actions.registerAsset),
@@ -73,6 +76,13 @@ export function createSaharaClient(config: SaharaClientConfig) {
     requestCloseChannel: w('requestCloseChannel', actions.requestCloseChannel),
     withdrawChannel: w('withdrawChannel', actions.withdrawChannel),
     swap: w('swap', actions.swap),
+    delegate: w('delegate', actions.delegate),
+    undelegate: w('undelegate', actions.undelegate),
+    withdrawUnbonded: w('withdrawUnbonded', actions.withdrawUnbonded),
+    claimStakingRewards: w('claimStakingRewards', actions.claimStakingRewards),
+    setCommission: w('setCommission', actions.setCommission),
+    unjail: w('unjail', actions.unjail),
+    proveEquivocation: w('proveEquivocation', actions.proveEquivocation),
   }
 }
 

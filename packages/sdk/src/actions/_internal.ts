@@ -92,6 +92,7 @@ export function baseErrorContext(deployments: Deployments, extra: ErrorContext =
       ...(c.PaymentChannels ? { [c.PaymentChannels.toLowerCase()]: 'PaymentChannels' } : {}),
       ...(c.ExactPayments ? { [c.ExactPayments.toLowerCase()]: 'ExactPayments' } : {}),
       ...(c.UniswapV2Router02 ? { [c.UniswapV2Router02.toLowerCase()]: 'UniswapV2Router02' } : {}),
+      ...(c.NodeStaking ? { [c.NodeStaking.toLowerCase()]: 'NodeStaking' } : {}),
     },
     ...extra,
   }
