@@ -569,6 +569,11 @@ contract NodeStaking is ProtocolModule, INodeStaking {
     }
 
     /// @inheritdoc INodeStaking
+    function rewardsUndistributed(address token) external view returns (uint256) {
+        return _undistributed[_tokenIndex(token)];
+    }
+
+    /// @inheritdoc INodeStaking
     function emissionReserve() external view returns (uint256) {
         return _emissionReserve;
     }

@@ -225,6 +225,9 @@ interface INodeStaking {
     function totalDelegated() external view returns (uint256 pooled, uint256 unbonding);
     /// @notice Rewards received and not yet claimed, per token (claimable + rounding dust + undistributed).
     function rewardsOutstanding(address token) external view returns (uint256);
+    /// @notice Part of `rewardsOutstanding` that arrived while nothing was staked and waits for the
+    ///         next distribution of that token.
+    function rewardsUndistributed(address token) external view returns (uint256);
     function emissionReserve() external view returns (uint256);
     function emissionSchedule() external view returns (uint256 ratePerSecond, uint64 start, uint64 end, uint64 lastUpdate);
     function evidenceUsed(bytes32 evidenceKey) external view returns (bool);
