@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { createPublicClient, createWalletClient, defineChain, http, numberToHex, type Address, type Hex, type PublicClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { writeContract } from 'viem/actions'
-import { DEVNET_JAIL_PERIOD, DEVNET_STAKING_UNBONDING_DELAY, startDevnet, type Devnet } from '@sahara/devnet'
+import { DEVNET_JAIL_PERIOD, DEVNET_STAKING_UNBONDING_DELAY, describeDevnet, startDevnet, type Devnet } from '@sahara/devnet'
 import {
   ContractError,
   EquivocationError,
@@ -152,6 +152,9 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
     const [rate, start, end] = (await read('emissionSchedule')) as readonly [bigint, bigint, bigint, bigint]
     assert.deepEqual([rate, start, end], [e.ratePerSecond, e.start, e.end])
     assert.equal(e.ratePerSecond, e.reserve / (e.end - e.start))
+    // `npm start` prints it (nothing staked yet, so nothing has been released).
+    const lines = await describeDevnet(devnet, { requestedPort: 0 })
+    assert.ok(lines.some((l) => /^\s+Node staking\s+10000000 SAHARA emission reserve, 60 s unbonding/.test(l)), lines.join('\n'))
   })
 
   it('delegate -> fees + emissions -> claims pay exactly the predicted amounts -> undelegate -> withdraw after the delay', async () => {

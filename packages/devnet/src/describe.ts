@@ -38,6 +38,16 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
     const [sahara, usdt] = token0 === d.contracts.SaharaToken ? [r0, r1] : [r1, r0]
     lines.push(`  SAHARA/USDT pool   ${formatUnits(sahara, 18)} SAHARA / ${formatUnits(usdt, 6)} USDT (Uniswap v2; swap with \`npx sahara swap 100 USDT SAHARA\`)`)
   }
+  const staking = d.contracts.NodeStaking
+  if (staking) {
+    const abi = loadArtifact('NodeStaking').abi
+    const pc = devnet.publicClient
+    const [reserve, unbonding] = (await Promise.all([
+      pc.readContract({ address: staking, abi, functionName: 'emissionReserve' }),
+      pc.readContract({ address: staking, abi, functionName: 'unbondingDelay' }),
+    ])) as [bigint, bigint]
+    lines.push(`  Node staking       ${formatUnits(reserve, 18)} SAHARA emission reserve, ${unbonding} s unbonding (delegate with \`npx sahara stake delegate <nodeId> 100\`)`)
+  }
   if (devnet.seed?.created) {
     const s = devnet.seed
     lines.push('')
