@@ -98,11 +98,11 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
       nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
       rpcUrls: { default: { http: [devnet.rpcUrl] } },
     })
-    pc = createPublicClient({ chain, transport: http(devnet.rpcUrl), pollingInterval: 50 }) as PublicClient
+    pc = createPublicClient({ chain, transport: http(devnet.rpcUrl, { timeout: 60_000 }), pollingInterval: 50 }) as PublicClient
     clients = devnet.accounts.map((a) =>
       createSaharaClient({
         publicClient: pc,
-        walletClient: createWalletClient({ chain, transport: http(devnet.rpcUrl), account: privateKeyToAccount(a.privateKey as Hex) }),
+        walletClient: createWalletClient({ chain, transport: http(devnet.rpcUrl, { timeout: 60_000 }), account: privateKeyToAccount(a.privateKey as Hex) }),
         deployments: devnet.deployments,
       }),
     )

@@ -33,6 +33,7 @@ export type { DeployExchangeOptions, DeployExchangeResult, ExchangeContracts, Un
 export {
   deployStaking,
   fundStakingReserve,
+  startEmissions,
   hasStaking,
   emissionRate,
   DEFAULT_STAKING_UNBONDING_DELAY,

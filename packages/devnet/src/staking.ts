@@ -134,7 +134,7 @@ export async function deployStaking(o: DeployStakingOptions): Promise<DeployStak
   const reserve = o.reserve ?? 0n
   if (reserve < 0n) throw new DeployError(`invalid reserve ${reserve}`)
   const duration = o.emissionDuration ?? DEFAULT_EMISSION_DURATION
-  const rate = reserve > 0n ? emissionRate(reserve, duration) : 0n
+  if (reserve > 0n) emissionRate(reserve, duration) // validates the duration before anything is sent
 
   const art = {
     NodeStaking: loadArtifact('NodeStaking'),
@@ -194,10 +194,7 @@ export async function deployStaking(o: DeployStakingOptions): Promise<DeployStak
     const funder = o.reserveFunder ?? walletClient
     await call(d.contracts.SaharaToken, art.SaharaToken.abi, 'approve', [staking, reserve], 'SAHARA.approve(NodeStaking)', funder)
     await call(staking, stakingAbi, 'fundEmissions', [reserve], `NodeStaking.fundEmissions(${reserve})`, funder)
-    const start = (await publicClient.getBlock({ blockTag: 'latest' })).timestamp
-    const end = start + BigInt(duration)
-    await call(staking, stakingAbi, 'setEmissionSchedule', [rate, start, end], `NodeStaking.setEmissionSchedule(${rate}/s)`)
-    emission = { ratePerSecond: rate, start, end, reserve }
+    emission = await startEmissions({ owner: walletClient, publicClient, staking, durationSeconds: duration, log })
   }
 
   const admin = getAddress(d.admin)
@@ -224,4 +221,25 @@ export async function fundStakingReserve(o: {
   const log = o.log ?? (() => {})
   await send(o.publicClient, o.funder, o.deployments.contracts.SaharaToken, loadArtifact('SaharaToken').abi, 'approve', [staking, o.amount], 'SAHARA.approve(NodeStaking)', log)
   return send(o.publicClient, o.funder, staking, loadArtifact('NodeStaking').abi, 'fundEmissions', [o.amount], `NodeStaking.fundEmissions(${o.amount})`, log)
+}
+
+/**
+ * Publishes an even emission schedule of NodeStaking's whole current reserve over
+ * `durationSeconds` from the latest block (owner only: call it before the governance handover),
+ * e.g. right after the genesis staking-rewards bucket was moved in with fundStakingReserve.
+ */
+export async function startEmissions(o: {
+  owner: Wallet
+  publicClient: PublicClient
+  staking: Address
+  durationSeconds: number
+  log?: (message: string) => void
+}): Promise<{ ratePerSecond: bigint; start: bigint; end: bigint; reserve: bigint }> {
+  const abi = loadArtifact('NodeStaking').abi
+  const reserve = (await o.publicClient.readContract({ address: o.staking, abi, functionName: 'emissionReserve' })) as bigint
+  const rate = emissionRate(reserve, o.durationSeconds)
+  const start = (await o.publicClient.getBlock({ blockTag: 'latest' })).timestamp
+  const end = start + BigInt(o.durationSeconds)
+  await send(o.publicClient, o.owner, o.staking, abi, 'setEmissionSchedule', [rate, start, end], `NodeStaking.setEmissionSchedule(${rate}/s)`, o.log ?? (() => {}))
+  return { ratePerSecond: rate, start, end, reserve }
 }

@@ -16,6 +16,7 @@ import {
   localChain,
   publicClientFor,
   startAnvil,
+  startEmissions,
   walletClientFor,
 } from '../src/index.ts'
 
@@ -70,6 +71,10 @@ describe('deployStaking', () => {
     const withStaking = { ...deployments, contracts: { ...c, ...r.contracts } }
     await fundStakingReserve({ funder: walletClient, publicClient, deployments: withStaking, amount: parseEther('123') })
     assert.equal(await read(staking, 'NodeStaking', 'emissionReserve'), parseEther('123'))
+    const e = await startEmissions({ owner: walletClient, publicClient, staking, durationSeconds: 1000 })
+    assert.deepEqual([e.reserve, e.ratePerSecond, e.end - e.start], [parseEther('123'), parseEther('123') / 1000n, 1000n])
+    const [rate, start, end] = await read<readonly [bigint, bigint, bigint, bigint]>(staking, 'NodeStaking', 'emissionSchedule')
+    assert.deepEqual([rate, start, end], [e.ratePerSecond, e.start, e.end])
     await assert.rejects(fundStakingReserve({ funder: walletClient, publicClient, deployments, amount: 1n }), /no NodeStaking/)
   })
 
