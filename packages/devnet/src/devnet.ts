@@ -6,6 +6,7 @@ import { AnvilStartError, startAnvil, type AnvilInstance } from './anvil.ts'
 import { localChain, publicClientFor, walletClientFor } from './clients.ts'
 import { deployProtocol } from './deploy.ts'
 import { deployExchange, hasExchange, type DeployExchangeResult } from './exchange.ts'
+import { deployStaking, hasStaking } from './staking.ts'
 import type { Deployments } from '@sahara/sdk'
 import { staleCode, writeDeployments } from './deployments.ts'
 import { contentDirFor, defaultDataDir } from './paths.ts'
@@ -121,18 +122,22 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       if (reused) log('this devnet has no SAHARA/USDT exchange yet; deploying it')
       exchange = await deployExchange({ walletClient, publicClient, deployments, log })
     }
+    // Node staking: deployed with a fresh devnet (a reused one made before staking keeps running without it).
+    let staking: Awaited<ReturnType<typeof deployStaking>> | undefined
+    if (!reused && !hasStaking(deployments)) staking = await deployStaking({ walletClient, publicClient, deployments, log })
     // A reused file may name an older port: record the live one so tools reading it connect.
     const live: Deployments = {
       ...deployments,
       rpcUrl: anvil.rpcUrl,
-      contracts: { ...deployments.contracts, ...exchange?.contracts },
+      contracts: { ...deployments.contracts, ...exchange?.contracts, ...staking?.contracts },
+      implementations: { ...deployments.implementations, ...(staking ? { NodeStaking: staking.implementation } : {}) },
     }
-    if (deployments.rpcUrl !== anvil.rpcUrl || exchange) writeDeployments(deploymentsDir, live)
+    if (deployments.rpcUrl !== anvil.rpcUrl || exchange || staking) writeDeployments(deploymentsDir, live)
     let seed: SeedResult | undefined
     if (options.seed) seed = await seedDevnet({ rpcUrl: anvil.rpcUrl, chain, deployments: live, accounts, contentDir, log })
     // Anvil dumps its state every second: wait for one dump after our last transaction so a
     // SIGKILL right after startDevnet returns cannot lose the deployment the file points to.
-    if (!reused || exchange || seed?.created || seed?.payPerUse?.created) {
+    if (!reused || exchange || staking || seed?.created || seed?.payPerUse?.created) {
       if (!(await waitForStateDump(stateFile, publicClient))) log(`warning: anvil has not saved its state to ${stateFile} yet`)
     }
     return {

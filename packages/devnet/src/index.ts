@@ -30,3 +30,5 @@ export {
   DEVNET_SAHARA_PRICE_USDT,
 } from './exchange.ts'
 export type { DeployExchangeOptions, DeployExchangeResult, ExchangeContracts, UniswapArtifact, UniswapContractName } from './exchange.ts'
+export { DEVNET_STAKING, deployStaking, hasStaking } from './staking.ts'
+export type { DeployStakingOptions, DeployStakingResult, StakingContracts } from './staking.ts'

@@ -30,6 +30,8 @@ const contracts: Record<string, string> = {
   saharaGovernorAbi: 'SaharaGovernor',
   saharaTimelockAbi: 'SaharaTimelock',
   guardianGateAbi: 'GuardianGate',
+  nodeStakingAbi: 'NodeStaking',
+  saharaVotesAbi: 'SaharaVotes',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)

@@ -34,8 +34,15 @@ export type ExecutionContractName = (typeof EXECUTION_CONTRACT_NAMES)[number]
 export const EXCHANGE_CONTRACT_NAMES = ['UniswapV2Factory', 'UniswapV2Router02', 'WETH9', 'SaharaUsdtPair'] as const
 export type ExchangeContractName = (typeof EXCHANGE_CONTRACT_NAMES)[number]
 
+/**
+ * Node staking (NodeStaking proxy) and the voting power source adding staked votes to token votes
+ * (SaharaVotes). Optional so deployments made before staking existed still load.
+ */
+export const STAKING_CONTRACT_NAMES = ['NodeStaking', 'SaharaVotes'] as const
+export type StakingContractName = (typeof STAKING_CONTRACT_NAMES)[number]
+
 /** Every optional contract name a deployments file may hold. */
-export const OPTIONAL_CONTRACT_NAMES = [...EXECUTION_CONTRACT_NAMES, ...EXCHANGE_CONTRACT_NAMES] as const
+export const OPTIONAL_CONTRACT_NAMES = [...EXECUTION_CONTRACT_NAMES, ...EXCHANGE_CONTRACT_NAMES, ...STAKING_CONTRACT_NAMES] as const
 export type OptionalContractName = (typeof OPTIONAL_CONTRACT_NAMES)[number]
 
 /** `<dir>/<chainId>.json` as written by the devnet deployer. */
@@ -204,4 +211,13 @@ export function resolveDeployments(options: ResolveDeploymentsOptions): Deployme
   throw new DeploymentsError(
     `No deployments found for chain ${options.chainId}; looked in ${tried.join(', ')}. Start the devnet or pass --deployments.`,
   )
+}
+
+/** The NodeStaking or SaharaVotes address, or a DeploymentsError naming what to do. */
+export function stakingContract(d: Deployments, name: StakingContractName): Address {
+  const a = d.contracts[name]
+  if (!a) {
+    throw new DeploymentsError(`The deployments for chain ${d.chainId} have no ${name}; redeploy the devnet with node staking.`)
+  }
+  return a
 }
