@@ -1,7 +1,45 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {StakingFixture} from "../utils/StakingFixture.sol";
+import {NodeStaking} from "../../src/execution/NodeStaking.sol";
+
+/// @notice One delegator: a contract that delegates the SAHARA it was sent, in its constructor.
+contract SwarmMember {
+    constructor(NodeStaking staking, IERC20 sahara, uint256 nodeId, uint256 amount) {
+        sahara.approve(address(staking), amount);
+        staking.delegate(nodeId, amount);
+    }
+}
+
+/// @notice Creates many real delegators per transaction (CREATE2 members funded before creation),
+///         so 100,000 delegators take 100 transactions instead of 300,000 under `--isolate`.
+contract DelegatorSwarm {
+    NodeStaking internal immutable _staking;
+    IERC20 internal immutable _sahara;
+    uint256 internal immutable _nodeId;
+    uint256 internal immutable _amount;
+    bytes32 internal immutable _initHash;
+
+    constructor(NodeStaking staking, IERC20 sahara, uint256 nodeId, uint256 amount) {
+        _staking = staking;
+        _sahara = sahara;
+        _nodeId = nodeId;
+        _amount = amount;
+        _initHash = keccak256(abi.encodePacked(type(SwarmMember).creationCode, abi.encode(staking, sahara, nodeId, amount)));
+    }
+
+    function populate(uint256 from, uint256 count) external {
+        for (uint256 i = from; i < from + count; ++i) {
+            bytes32 salt = bytes32(i);
+            address member =
+                address(uint160(uint256(keccak256(abi.encodePacked(bytes1(0xff), address(this), salt, _initHash)))));
+            _sahara.transfer(member, _amount);
+            new SwarmMember{salt: salt}(_staking, _sahara, _nodeId, _amount);
+        }
+    }
+}
 
 /// @notice Gas of the staking paths with 1, 1,000 and 100,000 delegators on one node (the point:
 ///         the cost is flat). Every delegator is a real `delegate` call from its own address.
@@ -22,18 +60,20 @@ contract StakingGasTest is StakingFixture {
         emit log_named_uint(string.concat("staking N=", vm.toString(n), " ", step), g);
     }
 
-    /// @dev `n` delegators on the fixture node; alice is the first, the rest are fresh addresses.
+    /// @dev `n` delegators on the fixture node; alice is the first, the rest are swarm contracts.
     function _populate(uint256 n) internal {
         vm.pauseGasMetering();
         _delegate(alice, nodeId, 1000e18);
-        for (uint256 i = 1; i < n; ++i) {
-            address d = address(uint160(0x100000 + i));
-            sahara.transfer(d, PER_DELEGATOR);
-            vm.startPrank(d);
-            sahara.approve(address(staking), PER_DELEGATOR);
-            staking.delegate(nodeId, PER_DELEGATOR);
-            vm.stopPrank();
+        if (n > 1) {
+            DelegatorSwarm swarm = new DelegatorSwarm(staking, IERC20(address(sahara)), nodeId, PER_DELEGATOR);
+            sahara.transfer(address(swarm), (n - 1) * PER_DELEGATOR);
+            uint256 batch = 1000;
+            for (uint256 from = 1; from < n; from += batch) {
+                swarm.populate(from, from + batch <= n ? batch : n - from);
+            }
         }
+        (uint256 pooled,) = staking.totalDelegated();
+        require(pooled == 1000e18 + (n - 1) * PER_DELEGATOR, "populate: pool");
         // SAHARA emissions running, a fee share already distributed once (warm, realistic state)
         sahara.approve(address(staking), 1_000_000e18);
         staking.fundEmissions(1_000_000e18);

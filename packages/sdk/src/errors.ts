@@ -25,6 +25,7 @@ import {
   paymentChannelsAbi,
   revenueVaultAbi,
   saharaTokenAbi,
+  saharaVotesAbi,
   vestingVaultAbi,
 } from './abis/generated'
 
@@ -177,6 +178,8 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(contributionSharesAbi as Abi),
   ...errorsOf(revenueVaultAbi as Abi),
   ...errorsOf(nodeRegistryAbi as Abi),
+  ...errorsOf(nodeStakingAbi as Abi),
+  ...errorsOf(saharaVotesAbi as Abi),
   ...errorsOf(paymentChannelsAbi as Abi),
   ...errorsOf(exactPaymentsAbi as Abi),
   ...errorsOf(saharaTokenAbi as Abi),
