@@ -117,7 +117,9 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
   async function send(from: number, address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[]) {
     const w = clients[from]!.walletClient!
     const { request } = await pc.simulateContract({ address, abi: abi as never, functionName, args: args as never, account: w.account! })
-    const hash = await writeContract(w, request as never)
+    // Headroom: NodeStaking's gas depends on the block time (lazy emission release).
+    const gas = await pc.estimateContractGas({ address, abi: abi as never, functionName, args: args as never, account: w.account! } as never)
+    const hash = await writeContract(w, { ...(request as object), gas: gas + gas / 4n + 60_000n } as never)
     const r = await pc.waitForTransactionReceipt({ hash })
     assert.equal(r.status, 'success', `${functionName} reverted`)
     return r

@@ -4,7 +4,7 @@ import { nodeStakingAbi } from '../abis/staking'
 import { stakingContract } from '../deployments'
 import { equivocationEvidence } from '../payments/equivocation'
 import type { SignedReceipt } from '../payments/receipt'
-import { requireAccount, run, submit, type TxResult, type WriteContext } from './_internal'
+import { requireAccount, run, submit, withGasHeadroom, type TxResult, type WriteContext } from './_internal'
 
 export type EquivocationSlash = {
   nodeId: bigint
@@ -37,7 +37,7 @@ export async function proveEquivocation(ctx: WriteContext, receiptA: SignedRecei
       functionName: 'slashForEquivocation',
       args: [a, b],
     })
-    const tx = await submit(ctx, request, 'slashForEquivocation')
+    const tx = await submit(ctx, await withGasHeadroom(ctx, request), 'slashForEquivocation')
     const logs = tx.receipt.logs
     const [proven] = parseEventLogs({ abi: nodeStakingAbi, logs, eventName: 'EquivocationProven' })
     const [slashed] = parseEventLogs({ abi: nodeStakingAbi, logs, eventName: 'Slashed' })
