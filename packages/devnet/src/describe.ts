@@ -53,6 +53,15 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
     lines.push(
       `  Grant pool         ${formatUnits(available, 18)} SAHARA available; committee ${committee}${member >= 0 ? ` (dev account #${member})` : ''} (\`npx sahara grants pool\`)`,
     )
+  const staking = d.contracts.NodeStaking
+  if (staking) {
+    const abi = loadArtifact('NodeStaking').abi
+    const pc = devnet.publicClient
+    const [reserve, unbonding] = (await Promise.all([
+      pc.readContract({ address: staking, abi, functionName: 'emissionReserve' }),
+      pc.readContract({ address: staking, abi, functionName: 'unbondingDelay' }),
+    ])) as [bigint, bigint]
+    lines.push(`  Node staking       ${formatUnits(reserve, 18)} SAHARA emission reserve, ${unbonding} s unbonding (delegate with \`npx sahara stake delegate <nodeId> 100\`)`)
   }
   if (devnet.seed?.created) {
     const s = devnet.seed

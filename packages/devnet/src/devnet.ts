@@ -4,7 +4,7 @@ import type { Address, Hex, PublicClient } from 'viem'
 import { devAccounts, type DevAccount } from './accounts.ts'
 import { AnvilStartError, startAnvil, type AnvilInstance } from './anvil.ts'
 import { localChain, publicClientFor, walletClientFor } from './clients.ts'
-import { deployProtocol } from './deploy.ts'
+import { DeployError, deployProtocol } from './deploy.ts'
 import { deployExchange, hasExchange, type DeployExchangeResult } from './exchange.ts'
 import { DEVNET_GRANTS_BUDGET, DEVNET_GRANTS_COMMITTEE_INDEX, deployGrantPool, type DeployGrantPoolResult } from './grants.ts'
 import type { Deployments } from '@sahara/sdk'
@@ -14,7 +14,16 @@ import { lockDataDir } from './lock.ts'
 import { seedDevnet, type SeedResult } from './seed.ts'
 import { deployGenesis, hasGenesis } from './genesis.ts'
 import { handOver } from './handover.ts'
-import { DeployError } from './deploy.ts'
+import {
+  DEVNET_COMMISSION_DELAY,
+  DEVNET_JAIL_PERIOD,
+  DEVNET_STAKING_UNBONDING_DELAY,
+  DEFAULT_EMISSION_DURATION,
+  deployStaking,
+  hasStaking,
+  startEmissions,
+  type DeployStakingResult,
+} from './staking.ts'
 
 export const DEVNET_CHAIN_ID = 31337
 /** Dev account index used as the protocol treasury on the devnet. */
@@ -64,6 +73,8 @@ export interface Devnet {
   readonly exchange?: DeployExchangeResult
   /** The GrantPool deployed by this start (absent when it was already recorded). */
   readonly grants?: DeployGrantPoolResult
+  /** Node staking deployed by this start (absent when it was already recorded). */
+  readonly staking?: DeployStakingResult
   readonly anvil: AnvilInstance
   readonly publicClient: PublicClient
   /** Stops anvil (it writes its final state first). */
@@ -147,14 +158,43 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
         log,
       })
     }
+    // Node staking: deployed with a fresh devnet (before seeding, so seeded nodes go through the
+    // staking hook, and before genesis, which funds its emission reserve with the staking rewards
+    // bucket and votes through its SaharaVotes), or added to an older devnet without governance.
+    let staking: DeployStakingResult | undefined
+    if (!hasStaking(deployments) && hasGenesis(deployments)) {
+      log('warning: this devnet has no node staking; run `npm start -- --fresh` to deploy it')
+    } else if (!hasStaking(deployments)) {
+      if (reused) log('this devnet has no node staking yet; deploying it')
+      try {
+        staking = await deployStaking({
+          walletClient,
+          publicClient,
+          deployments,
+          unbondingDelay: DEVNET_STAKING_UNBONDING_DELAY,
+          commissionDelay: DEVNET_COMMISSION_DELAY,
+          jailPeriod: DEVNET_JAIL_PERIOD,
+          // The reserve is the genesis staking-rewards bucket (config/governance.json: stakingRewardsRecipient).
+          reserve: 0n,
+          log,
+        })
+      } catch (err) {
+        if (!(reused && err instanceof DeployError)) throw err
+        log(`warning: no node staking on this devnet (${err.message}); run \`npm start -- --fresh\` to deploy it`)
+      }
+    }
     // A reused file may name an older port: record the live one so tools reading it connect.
     let live: Deployments = {
       ...deployments,
       rpcUrl: anvil.rpcUrl,
-      contracts: { ...deployments.contracts, ...exchange?.contracts, ...(grants ? { GrantPool: grants.GrantPool } : {}) },
-      implementations: { ...deployments.implementations, ...(grants ? { GrantPool: grants.implementation } : {}) },
+      contracts: { ...deployments.contracts, ...exchange?.contracts, ...(grants ? { GrantPool: grants.GrantPool } : {}), ...staking?.contracts },
+      implementations: {
+        ...deployments.implementations,
+        ...(grants ? { GrantPool: grants.implementation } : {}),
+        ...(staking ? { NodeStaking: staking.implementation } : {}),
+      },
     }
-    if (deployments.rpcUrl !== anvil.rpcUrl || exchange || grants) writeDeployments(deploymentsDir, live)
+    if (deployments.rpcUrl !== anvil.rpcUrl || exchange || grants || staking) writeDeployments(deploymentsDir, live)
     // Genesis: the DAO contracts and the one-time distribution of the supply (recorded, so a
     // restart sends nothing). A devnet recorded before genesis existed cannot be distributed
     // exactly any more: it keeps running as it was.
@@ -165,6 +205,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
         live = g.deployments
         genesisSent = g.distributed
         writeDeployments(deploymentsDir, live)
+        // The staking rewards bucket is in NodeStaking's reserve now: stream it on the published schedule.
+        if (genesisSent && live.contracts.NodeStaking) {
+          await startEmissions({ owner: walletClient, publicClient, staking: live.contracts.NodeStaking, durationSeconds: DEFAULT_EMISSION_DURATION, log })
+        }
       } catch (err) {
         if (!(reused && err instanceof DeployError)) throw err
         log(`warning: no governance on this devnet (${err.message}); run \`npm start -- --fresh\` to deploy it`)
@@ -182,7 +226,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     }
     // Anvil dumps its state every second: wait for one dump after our last transaction so a
     // SIGKILL right after startDevnet returns cannot lose the deployment the file points to.
-    if (!reused || exchange || grants || genesisSent || handedOver || seed?.created || seed?.payPerUse?.created) {
+    if (!reused || exchange || grants || staking || genesisSent || handedOver || seed?.created || seed?.payPerUse?.created) {
       if (!(await waitForStateDump(stateFile, publicClient))) log(`warning: anvil has not saved its state to ${stateFile} yet`)
     }
     return {
@@ -200,6 +244,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       ...(seed ? { seed } : {}),
       ...(exchange ? { exchange } : {}),
       ...(grants ? { grants } : {}),
+      ...(staking ? { staking } : {}),
       anvil,
       publicClient,
       stop: () => anvil.stop(),
@@ -216,7 +261,9 @@ async function launch(
   portFallback: boolean,
   log: (m: string) => void,
 ): Promise<{ anvil: AnvilInstance; portFellBack: boolean }> {
-  const start = (p: number) => startAnvil({ port: p, stateFile, stateInterval: 1, chainId: DEVNET_CHAIN_ID })
+  // Code size limit off: NodeStaking's runtime code is over EIP-170's 24,576 bytes (a contract issue
+  // reported in stakets-contract-issues.md); remove once it fits, so the devnet matches real networks.
+  const start = (p: number) => startAnvil({ port: p, stateFile, stateInterval: 1, chainId: DEVNET_CHAIN_ID, disableCodeSizeLimit: true })
   try {
     return { anvil: await start(port), portFellBack: false }
   } catch (err) {

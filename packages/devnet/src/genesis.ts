@@ -26,10 +26,10 @@ import type { Wallet } from './tx.ts'
 export const DEFAULT_TOKENOMICS_CONFIG = path.join(repoRoot, 'config', 'tokenomics.json')
 
 /**
- * The governor's voting power source. SaharaToken today; when the staking helper's SaharaVotes
- * aggregator exists, return its address here (one line) and every new deployment votes through it.
+ * The governor's voting power source: SaharaVotes (token votes + staked votes, so staked and
+ * delegated SAHARA keeps its voting power) when the deployment has node staking, else SaharaToken.
  */
-export const votesSourceOf = (d: Deployments): Address => d.contracts.SaharaToken
+export const votesSourceOf = (d: Deployments): Address => d.contracts.SaharaVotes ?? d.contracts.SaharaToken
 
 export type GenesisOptions = {
   walletClient: Wallet

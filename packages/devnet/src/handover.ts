@@ -18,7 +18,7 @@ export type HandoverOptions = {
 export type HandoverResult = { deployments: Deployments; handedOver: boolean }
 
 /** Optional UUPS modules the timelock must own whenever a deployment has them. */
-export const OWNED_OPTIONAL_MODULES = ['GrantPool'] as const
+export const OWNED_OPTIONAL_MODULES = ['GrantPool', 'NodeStaking'] as const
 
 /** Everything the timelock must own: the upgradeable modules and the Ownable2Step token contracts. */
 export function ownedContracts(d: Deployments): { name: string; address: Address; abi: Abi }[] {

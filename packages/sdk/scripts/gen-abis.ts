@@ -31,6 +31,8 @@ const contracts: Record<string, string> = {
   saharaTimelockAbi: 'SaharaTimelock',
   guardianGateAbi: 'GuardianGate',
   grantPoolAbi: 'GrantPool',
+  nodeStakingAbi: 'NodeStaking',
+  saharaVotesAbi: 'SaharaVotes',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)

@@ -54,6 +54,9 @@ export function createSaharaClient(config: SaharaClientConfig) {
     getProposal: r(gov.getProposal),
     findProposal: r(gov.findProposal),
     getVotes: r(gov.getVotes),
+    getNodeStake: r(actions.getNodeStake),
+    getDelegation: r(actions.getDelegation),
+    getStakedVotes: r(actions.getStakedVotes),
     verifyReceiptOnChain: (receipt: VerifyArgs[2], proof: VerifyArgs[3]) => actions.verifyReceiptOnChain(read.publicClient, read.deployments, receipt, proof),
     // writes
     registerAsset: w('registerAsset', actions.registerAsset),
@@ -105,6 +108,13 @@ export function createSaharaClient(config: SaharaClientConfig) {
     createRewardRound: w('createRewardRound', grants.createRewardRound),
     claimReward: w('claimReward', grants.claimReward),
     closeRewardRound: w('closeRewardRound', grants.closeRewardRound),
+    delegateStake: w('delegateStake', actions.delegateStake),
+    undelegateStake: w('undelegateStake', actions.undelegateStake),
+    withdrawUnbonded: w('withdrawUnbonded', actions.withdrawUnbonded),
+    claimStakingRewards: w('claimStakingRewards', actions.claimStakingRewards),
+    setCommission: w('setCommission', actions.setCommission),
+    unjail: w('unjail', actions.unjail),
+    proveEquivocation: w('proveEquivocation', actions.proveEquivocation),
   }
 }
 

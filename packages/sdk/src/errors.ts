@@ -22,9 +22,11 @@ import {
   licenseRegistryAbi,
   merkleAirdropAbi,
   nodeRegistryAbi,
+  nodeStakingAbi,
   paymentChannelsAbi,
   revenueVaultAbi,
   saharaTokenAbi,
+  saharaVotesAbi,
   vestingVaultAbi,
 } from './abis/generated'
 
@@ -106,6 +108,15 @@ export class TransactionRevertedError extends SaharaError {
   }
 }
 
+/**
+ * Two receipts are not equivocation evidence (different nodes, lanes or indexes, the same leaf, an
+ * x402 receipt without a channel, or a proof that does not lead to its group root); found before
+ * anything is sent.
+ */
+export class EquivocationError extends SaharaError {
+  override name = 'EquivocationError'
+}
+
 /** Token display info used to print amounts in error messages. */
 export type TokenDisplay = { symbol: string; decimals: number }
 
@@ -168,6 +179,8 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(contributionSharesAbi as Abi),
   ...errorsOf(revenueVaultAbi as Abi),
   ...errorsOf(nodeRegistryAbi as Abi),
+  ...errorsOf(nodeStakingAbi as Abi),
+  ...errorsOf(saharaVotesAbi as Abi),
   ...errorsOf(paymentChannelsAbi as Abi),
   ...errorsOf(exactPaymentsAbi as Abi),
   ...errorsOf(saharaTokenAbi as Abi),
@@ -175,6 +188,7 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(vestingVaultAbi as Abi),
   ...errorsOf(merkleAirdropAbi as Abi),
   ...errorsOf(grantPoolAbi as Abi),
+  ...errorsOf(nodeStakingAbi as Abi),
   ...openZeppelinErrors,
 ])
 
@@ -402,6 +416,30 @@ const formatters: Record<string, Formatter> = {
   RoundStillOpen: ([id, deadline]) =>
     `Reward round #${id} is open until ${new Date(Number(deadline) * 1000).toISOString()}; only governance may close it earlier.`,
   RoundAlreadyClosed: ([id]) => `Reward round #${id} is already closed.`,
+  // NodeStaking
+  NodeNotDelegatable: ([id]) => `Node #${id} does not take delegations: it is not active (exiting, exited) or it is jailed.`,
+  InsufficientShares: ([requested, held]) => `${requested} delegation shares were requested but only ${held} are held.`,
+  AmountRoundsToZero: () => 'The amount is too small: it rounds to zero shares (or zero SAHARA) at the pool\'s current rate.',
+  UnbondingQueueFull: ([id, account]) =>
+    `${account} already has the maximum number of pending unbondings at node #${id}; withdraw the matured ones or wait.`,
+  NothingToWithdraw: () => 'Nothing has finished unbonding yet: wait until the unbonding delay has passed.',
+  NotRewardToken: ([token], ctx) => `Token ${tokenName(token, ctx)} is not a staking reward token.`,
+  RewardTokenExists: ([token], ctx) => `Token ${tokenName(token, ctx)} is already a staking reward token.`,
+  TooManyRewardTokens: () => 'The staking module already has the maximum number of reward tokens.',
+  CommissionTooHigh: ([bps, max]) => `A commission of ${pct(bps)} is above the maximum of ${pct(max)}.`,
+  InvalidSchedule: ([start, end]) => `The emission schedule ends (${end}) before it starts (${start}).`,
+  NotJailed: ([id]) => `Node #${id} is not jailed.`,
+  StillJailed: ([id, until]) => `Node #${id} is jailed until ${new Date(Number(until) * 1000).toISOString()}; unjail after that.`,
+  SelfBondTooLow: ([bond, min], ctx) =>
+    `The node's bond of ${amount(bond, ctx)} is below the registry minimum of ${amount(min, ctx)}: add stake before unjailing.`,
+  InvalidEvidence: ([check]) =>
+    `The two receipts are not equivocation evidence: ${['they are from different nodes', 'they are not on the same channel (or not on a channel)', 'they are for different assets', 'they are on different lanes', 'they have different indexes', 'they are the same receipt'][Number(check)] ?? `check ${check} failed`}.`,
+  InvalidReceiptProof: () => "A receipt's Merkle proof does not lead to its batch root.",
+  InvalidBatchSignature: ([recovered]) => `A receipt batch is signed by ${recovered}, neither the node's signer nor its operator.`,
+  EvidenceAlreadyUsed: ([key]) => `This equivocation evidence (${key}) was already used to slash the node.`,
+  NotNodeRegistry: ([caller]) => `${caller} is not the NodeRegistry.`,
+  NotStaking: ([caller]) => `${caller} is not the NodeStaking module.`,
+  FutureLookup: ([timepoint, clock]) => `Staked votes at ${timepoint} are in the future (now ${clock}).`,
   // OpenZeppelin
   OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin; once the DAO timelock owns the protocol, admin changes go through a governance proposal (sahara gov propose).`,
   OwnableInvalidOwner: ([owner]) => `${owner} cannot be the owner.`,
