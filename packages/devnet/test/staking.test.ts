@@ -47,7 +47,7 @@ describe('devnet staking', () => {
     const [operator, delegator] = [wallet(1), wallet(2)]
     const send = async (hash: Hex) => assert.equal((await pc.waitForTransactionReceipt({ hash })).status, 'success')
     for (const w of [operator, delegator]) {
-      await send(await admin.writeContract({ address: d.contracts.SaharaToken, abi: devStablecoinAbi, functionName: 'transfer', args: [w.account.address, parseUnits('10000', 18)] }))
+      await send(await admin.writeContract({ chain, address: d.contracts.SaharaToken, abi: devStablecoinAbi, functionName: 'transfer', args: [w.account.address, parseUnits('10000', 18)] }))
     }
     const op = { publicClient: pc, walletClient: operator, deployments: d }
     const del = { publicClient: pc, walletClient: delegator, deployments: d }
@@ -65,9 +65,9 @@ describe('devnet staking', () => {
 
     // a 4,000 USDT fee share: 10% commission, then 1,000 : 3,000 between bond and pool
     const fee = parseUnits('4000', 6)
-    await send(await admin.writeContract({ address: d.contracts.USDT, abi: devStablecoinAbi, functionName: 'faucet', args: [admin.account.address, fee] }))
-    await send(await admin.writeContract({ address: d.contracts.USDT, abi: devStablecoinAbi, functionName: 'approve', args: [staking, fee] }))
-    await send(await admin.writeContract({ address: staking, abi: nodeStakingAbi, functionName: 'notifyFees', args: [d.contracts.USDT, fee] }))
+    await send(await admin.writeContract({ chain, address: d.contracts.USDT, abi: devStablecoinAbi, functionName: 'faucet', args: [admin.account.address, fee] }))
+    await send(await admin.writeContract({ chain, address: d.contracts.USDT, abi: devStablecoinAbi, functionName: 'approve', args: [staking, fee] }))
+    await send(await admin.writeContract({ chain, address: staking, abi: nodeStakingAbi, functionName: 'notifyFees', args: [d.contracts.USDT, fee] }))
     const claimed = await claimStakingRewards(del, { nodeId })
     assert.deepEqual(claimed.paid, [{ token: d.contracts.USDT, amount: parseUnits('2700', 6) }])
     const opClaim = await claimStakingRewards(op, { nodeId })
