@@ -5,14 +5,14 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {ProtocolModule} from "../utils/ProtocolModule.sol";
 import {INodeStaking} from "../interfaces/INodeStaking.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IPaymentChannels} from "../interfaces/IPaymentChannels.sol";
-import {ReceiptMerkle} from "../libraries/ReceiptMerkle.sol";
-import {Receipt} from "../types/ExecutionTypes.sol";
+import {EquivocationVerifier} from "./EquivocationVerifier.sol";
+import {NodeStakingStorage} from "./NodeStakingStorage.sol";
+import {NodeStakingLens} from "./NodeStakingLens.sol";
 import {ReceiptEvidence, NodeStake, UnbondingEntry} from "../types/StakingTypes.sol";
 
 /// @title NodeStaking
@@ -31,99 +31,55 @@ import {ReceiptEvidence, NodeStake, UnbondingEntry} from "../types/StakingTypes.
 ///      Token accounting (exact, per token): balance == pooled + unbonding (SAHARA only)
 ///      + _outstanding[i] + emission reserve (SAHARA only) + anything sent directly.
 ///      Plain storage, append-only across upgrades; layouts are commented per struct.
-contract NodeStaking is ProtocolModule, INodeStaking {
+contract NodeStaking is ProtocolModule, NodeStakingStorage, INodeStaking {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using Checkpoints for Checkpoints.Trace208;
 
-    /// @notice Reward tokens at most (SAHARA is always index 0).
-    uint256 public constant MAX_REWARD_TOKENS = 4;
-    /// @notice Pending unbonding entries per delegator and node at most.
-    uint256 public constant MAX_UNBONDING_ENTRIES = 16;
-    /// @notice Bounds of the admin settings.
-    uint64 public constant MAX_UNBONDING_DELAY = 365 days;
-    uint64 public constant MAX_COMMISSION_DELAY = 90 days;
-    uint64 public constant MAX_JAIL_PERIOD = 365 days;
-    uint16 public constant MAX_COMMISSION_BPS_LIMIT = 10_000;
-    /// @notice Largest slash, in bps of a node's stake, by evidence or by governance. Below 100% so
-    ///         a pool holding value keeps value (its share price never reaches zero).
-    uint16 public constant MAX_SLASH_BPS = 5000;
-    /// @notice Fixed-point base of the reward indexes.
-    uint256 private constant PRECISION = 1e36;
-    uint256 private constant BPS = 10_000;
+    /// @dev Stateless evidence checker, part of the implementation (not of the proxy's storage).
+    EquivocationVerifier private immutable _verifier;
+    /// @dev The heavier views, run on this contract's storage by delegatecall (see `_viaLens`).
+    NodeStakingLens private immutable _lens;
+    /// @dev First 4 bytes of a static self-call routed to the lens by `fallback`.
+    bytes4 private constant LENS_ROUTE = bytes4(keccak256("NodeStaking.lensRoute"));
 
-    /// @dev Per node. Slots: [operator 160 | commissionBps 16 | pendingCommissionBps 16 |
-    ///      commissionEffectiveAt 64] [selfBond 128 | weight 128] [pooled 128 | poolShares 128]
-    ///      [unbonding 128 | unbondShares 128] [jailedUntil 64 | jailed 8 | active 8]
-    ///      then index[4], poolRps[4], operatorRewards[4].
-    struct NodeState {
-        address operator;
-        uint16 commissionBps;
-        uint16 pendingCommissionBps;
-        uint64 commissionEffectiveAt;
-        uint128 selfBond;
-        uint128 weight;
-        uint128 pooled;
-        uint128 poolShares;
-        uint128 unbonding;
-        uint128 unbondShares;
-        uint64 jailedUntil;
-        bool jailed;
-        bool active;
-        uint256[MAX_REWARD_TOKENS] index;
-        uint256[MAX_REWARD_TOKENS] poolRps;
-        uint256[MAX_REWARD_TOKENS] operatorRewards;
+    /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
+    constructor() {
+        _verifier = new EquivocationVerifier();
+        _lens = new NodeStakingLens();
     }
 
-    /// @dev Per (node, delegator). Slots: [shares 128 | votes 128] [head 8 | length 8]
-    ///      then entries[16] (one slot each), rps[4], pending[4]. `votes` is the value of the
-    ///      shares as of the delegator's last action (what its staked votes count).
-    struct Delegator {
-        uint128 shares;
-        uint128 votes;
-        uint8 head;
-        uint8 length;
-        UnbondingEntry[MAX_UNBONDING_ENTRIES] entries;
-        uint256[MAX_REWARD_TOKENS] rps;
-        uint256[MAX_REWARD_TOKENS] pending;
+    /// @notice Only routes LENS_ROUTE self-calls into NodeStakingLens (view code only, so even a
+    ///         direct call cannot change state); anything else reverts.
+    fallback() external {
+        if (msg.sig != LENS_ROUTE) revert();
+        address lens = address(_lens);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let size := sub(calldatasize(), 4)
+            calldatacopy(ptr, 4, size)
+            let ok := delegatecall(gas(), lens, ptr, size, 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
     }
 
-    // slot 0
-    IERC20 private _stakeToken;
-    // slot 1
-    INodeRegistry private _registry;
-    // slot 2
-    IPaymentChannels private _channels;
-    // slot 3: treasury 160 | unbondingDelay 64 | rewardTokenCount 8
-    address private _treasury;
-    uint64 private _unbondingDelay;
-    uint8 private _rewardTokenCount;
-    // slot 4: commissionDelay 64 | jailPeriod 64 | maxCommissionBps 16 | equivocationSlashBps 16
-    uint64 private _commissionDelay;
-    uint64 private _jailPeriod;
-    uint16 private _maxCommissionBps;
-    uint16 private _equivocationSlashBps;
-    // slot 5
-    uint256 private _totalWeight;
-    // slot 6: pooled 128 | unbonding 128 (all nodes)
-    uint128 private _totalPooled;
-    uint128 private _totalUnbonding;
-    // slot 7: emission rate 128 | start 64 | end 64
-    uint128 private _emissionRate;
-    uint64 private _emissionStart;
-    uint64 private _emissionEnd;
-    // slot 8: last emission update 64 | emission reserve 192
-    uint64 private _emissionLast;
-    uint192 private _emissionReserve;
-    // slots 9..24
-    address[MAX_REWARD_TOKENS] private _tokens;
-    uint256[MAX_REWARD_TOKENS] private _global;
-    uint256[MAX_REWARD_TOKENS] private _outstanding;
-    uint256[MAX_REWARD_TOKENS] private _undistributed;
-    mapping(uint256 nodeId => NodeState) private _nodes;
-    mapping(uint256 nodeId => mapping(address account => Delegator)) private _delegators;
-    mapping(address account => Checkpoints.Trace208) private _votes;
-    mapping(bytes32 evidenceKey => bool) private _evidenceUsed;
+    /// @dev Answers the current view call from NodeStakingLens: a static call to this contract
+    ///      (LENS_ROUTE + the original calldata) that `fallback` delegatecalls into the lens. Never
+    ///      returns to the caller's Solidity code: it returns (or reverts) the lens result as is.
+    function _viaLens() private view {
+        bytes4 route = LENS_ROUTE;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, route)
+            calldatacopy(add(ptr, 4), 0, calldatasize())
+            let ok := staticcall(gas(), address(), ptr, add(calldatasize(), 4), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
+    }
 
     /// @notice Initializes the proxy.
     /// @param admin owner (the deployer on the devnet, the DAO timelock later)
@@ -357,26 +313,17 @@ contract NodeStaking is ProtocolModule, INodeStaking {
     // ------------------------------------------------------------------ slashing
 
     /// @inheritdoc INodeStaking
-    function slashForEquivocation(ReceiptEvidence calldata a, ReceiptEvidence calldata b) external nonReentrant {
-        Receipt calldata ra = a.receipt;
-        Receipt calldata rb = b.receipt;
-        uint256 nodeId = ra.nodeId;
-        if (rb.nodeId != nodeId) revert InvalidEvidence(0);
-        if (ra.channelId == 0 || rb.channelId != ra.channelId) revert InvalidEvidence(1);
-        if (rb.assetId != ra.assetId) revert InvalidEvidence(2);
-        if (rb.lane != ra.lane) revert InvalidEvidence(3);
-        if (rb.index != ra.index) revert InvalidEvidence(4);
-        bytes32 leafA = ReceiptMerkle.leaf(ra);
-        bytes32 leafB = ReceiptMerkle.leaf(rb);
-        if (leafA == leafB) revert InvalidEvidence(5);
-        if (!ReceiptMerkle.verify(a.root, leafA, a.proof) || !ReceiptMerkle.verify(b.root, leafB, b.proof)) {
-            revert InvalidReceiptProof();
+    /// @dev The checks run in the EquivocationVerifier (same calldata, its errors bubble up).
+    function slashForEquivocation(ReceiptEvidence calldata, ReceiptEvidence calldata) external nonReentrant {
+        (bool ok, bytes memory ret) =
+            address(_verifier).staticcall(bytes.concat(EquivocationVerifier.check.selector, msg.data[4:]));
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 0x20), mload(ret))
+            }
         }
-        bytes32 key = leafA < leafB ? keccak256(abi.encode(leafA, leafB)) : keccak256(abi.encode(leafB, leafA));
+        (uint256 nodeId, bytes32 key) = abi.decode(ret, (uint256, bytes32));
         if (_evidenceUsed[key]) revert EvidenceAlreadyUsed(key);
-        (address operator, address signer) = _registry.authority(nodeId);
-        _checkBatchSignature(nodeId, a, operator, signer);
-        _checkBatchSignature(nodeId, b, operator, signer);
         _evidenceUsed[key] = true;
         emit EquivocationProven(nodeId, key, msg.sender);
         _slash(nodeId, _equivocationSlashBps, key);
@@ -477,66 +424,23 @@ contract NodeStaking is ProtocolModule, INodeStaking {
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc INodeStaking
-    function nodeStake(uint256 nodeId) external view returns (NodeStake memory s) {
-        NodeState storage n = _nodes[nodeId];
-        s.operator = n.operator;
-        s.selfBond = n.selfBond;
-        s.delegated = n.pooled;
-        s.delegatedShares = n.poolShares;
-        s.unbonding = n.unbonding;
-        s.unbondingShares = n.unbondShares;
-        s.weight = n.weight;
-        s.commissionBps = n.commissionBps;
-        s.pendingCommissionBps = n.pendingCommissionBps;
-        s.commissionEffectiveAt = n.commissionEffectiveAt;
-        s.jailedUntil = n.jailedUntil;
-        s.jailed = n.jailed;
-        s.active = n.active;
+    function nodeStake(uint256) external view returns (NodeStake memory) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function delegation(uint256 nodeId, address account) external view returns (uint256 shares, uint256 value) {
-        NodeState storage n = _nodes[nodeId];
-        shares = _delegators[nodeId][account].shares;
-        value = shares == 0 ? 0 : Math.mulDiv(shares, n.pooled, n.poolShares);
+    function delegation(uint256, address) external view returns (uint256, uint256) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function pendingRewards(uint256 nodeId, address account) external view returns (uint256[] memory amounts) {
-        NodeState storage n = _nodes[nodeId];
-        Delegator storage d = _delegators[nodeId][account];
-        uint256 count = _rewardTokenCount;
-        amounts = new uint256[](count);
-        uint256 released = _pendingEmission();
-        for (uint256 i; i < count; ++i) {
-            uint256 g = _global[i];
-            if (i == 0 && released != 0) g += Math.mulDiv(released, PRECISION, _totalWeight);
-            (uint256 commission, uint256 selfReward, uint256 poolReward) = _split(n, g - n.index[i]);
-            uint256 rps = n.poolRps[i];
-            if (n.poolShares != 0) rps += Math.mulDiv(poolReward, PRECISION, n.poolShares);
-            else selfReward += poolReward;
-            uint256 amt = d.pending[i] + Math.mulDiv(d.shares, rps - d.rps[i], PRECISION);
-            if (account == n.operator) amt += n.operatorRewards[i] + commission + selfReward;
-            amounts[i] = amt;
-        }
+    function pendingRewards(uint256, address) external view returns (uint256[] memory) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function unbondingEntries(uint256 nodeId, address account)
-        external
-        view
-        returns (UnbondingEntry[] memory entries, uint256[] memory values)
-    {
-        NodeState storage n = _nodes[nodeId];
-        Delegator storage d = _delegators[nodeId][account];
-        uint256 length = d.length;
-        entries = new UnbondingEntry[](length);
-        values = new uint256[](length);
-        for (uint256 k; k < length; ++k) {
-            UnbondingEntry memory e = d.entries[(uint256(d.head) + k) % MAX_UNBONDING_ENTRIES];
-            entries[k] = e;
-            values[k] = Math.mulDiv(e.shares, n.unbonding, n.unbondShares);
-        }
+    function unbondingEntries(uint256, address) external view returns (UnbondingEntry[] memory, uint256[] memory) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
@@ -545,52 +449,48 @@ contract NodeStaking is ProtocolModule, INodeStaking {
     }
 
     /// @inheritdoc INodeStaking
-    function rewardTokens() external view returns (address[] memory tokens) {
-        uint256 count = _rewardTokenCount;
-        tokens = new address[](count);
-        for (uint256 i; i < count; ++i) {
-            tokens[i] = _tokens[i];
-        }
+    function rewardTokens() external view returns (address[] memory) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function totalWeight() external view returns (uint256) {
-        return _totalWeight;
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function totalDelegated() external view returns (uint256 pooled, uint256 unbonding) {
-        return (_totalPooled, _totalUnbonding);
+    function totalDelegated() external view returns (uint256, uint256) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function rewardsOutstanding(address token) external view returns (uint256) {
-        return _outstanding[_tokenIndex(token)];
+    function rewardsOutstanding(address) external view returns (uint256) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function rewardsUndistributed(address token) external view returns (uint256) {
-        return _undistributed[_tokenIndex(token)];
+    function rewardsUndistributed(address) external view returns (uint256) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function emissionReserve() external view returns (uint256) {
-        return _emissionReserve;
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function emissionSchedule() external view returns (uint256, uint64, uint64, uint64) {
-        return (_emissionRate, _emissionStart, _emissionEnd, _emissionLast);
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function evidenceUsed(bytes32 evidenceKey) external view returns (bool) {
-        return _evidenceUsed[evidenceKey];
+    function evidenceUsed(bytes32) external view returns (bool) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function stakeToken() external view returns (address) {
-        return address(_stakeToken);
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
@@ -605,44 +505,42 @@ contract NodeStaking is ProtocolModule, INodeStaking {
 
     /// @inheritdoc INodeStaking
     function treasury() external view returns (address) {
-        return _treasury;
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function unbondingDelay() external view returns (uint64) {
-        return _unbondingDelay;
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function commissionDelay() external view returns (uint64) {
-        return _commissionDelay;
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function maxCommissionBps() external view returns (uint16) {
-        return _maxCommissionBps;
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function equivocationSlashBps() external view returns (uint16) {
-        return _equivocationSlashBps;
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
     function jailPeriod() external view returns (uint64) {
-        return _jailPeriod;
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function getStakedVotes(address account) external view returns (uint256) {
-        return _votes[account].latest();
+    function getStakedVotes(address) external view returns (uint256) {
+        _viaLens();
     }
 
     /// @inheritdoc INodeStaking
-    function getPastStakedVotes(address account, uint256 timepoint) external view returns (uint256) {
-        uint48 now_ = uint48(block.timestamp);
-        if (timepoint >= now_) revert FutureLookup(timepoint, now_);
-        return _votes[account].upperLookupRecent(uint48(timepoint));
+    function getPastStakedVotes(address, uint256) external view returns (uint256) {
+        _viaLens();
     }
 
     // ------------------------------------------------------------------ internals
@@ -696,29 +594,6 @@ contract NodeStaking is ProtocolModule, INodeStaking {
         }
     }
 
-    /// @dev Splits a node's reward for an index delta into commission, self-bond and pool parts.
-    function _split(NodeState storage n, uint256 delta)
-        private
-        view
-        returns (uint256 commission, uint256 selfReward, uint256 poolReward)
-    {
-        uint256 weight = n.weight;
-        if (weight == 0 || delta == 0) return (0, 0, 0);
-        uint256 reward = Math.mulDiv(delta, weight, PRECISION);
-        if (reward == 0) return (0, 0, 0);
-        uint256 bps = n.commissionBps;
-        uint256 pendingAt = n.commissionEffectiveAt;
-        // An index delta straddling a due change cannot be split by time: the lower rate applies,
-        // so a delegator never pays a raised commission on rewards from before it was due.
-        if (pendingAt != 0 && block.timestamp >= pendingAt) bps = Math.min(bps, n.pendingCommissionBps);
-        bps = Math.min(bps, _maxCommissionBps);
-        commission = reward * bps / BPS;
-        uint256 rest = reward - commission;
-        // weight == selfBond + pooled whenever it is non-zero
-        selfReward = Math.mulDiv(rest, n.selfBond, weight);
-        poolReward = rest - selfReward;
-    }
-
     /// @dev Settles a delegator's rewards at the node's current reward per share.
     function _settleDelegator(NodeState storage n, Delegator storage d) private {
         uint256 count = _rewardTokenCount;
@@ -753,17 +628,6 @@ contract NodeStaking is ProtocolModule, INodeStaking {
         }
         if (_undistributed[i] != 0) _undistributed[i] = 0;
         _global[i] += Math.mulDiv(pending, PRECISION, tw);
-    }
-
-    /// @dev Emission due since the last release, capped by the reserve; 0 while nothing is staked
-    ///      (the schedule's time then passes without paying: the reserve keeps it).
-    function _pendingEmission() private view returns (uint256 amount) {
-        uint256 rate = _emissionRate;
-        if (rate == 0 || _totalWeight == 0) return 0;
-        uint256 from = Math.max(_emissionLast, _emissionStart);
-        uint256 to = Math.min(block.timestamp, _emissionEnd);
-        if (to <= from) return 0;
-        amount = Math.min((to - from) * rate, _emissionReserve);
     }
 
     /// @dev Streams due emissions into SAHARA's global index. O(1); runs before any weight change.
@@ -806,17 +670,6 @@ contract NodeStaking is ProtocolModule, INodeStaking {
         if (cut != 0) _stakeToken.safeTransfer(to, cut);
     }
 
-    function _checkBatchSignature(uint256 nodeId, ReceiptEvidence calldata e, address operator, address signer)
-        private
-        view
-    {
-        bytes32 digest = _channels.receiptBatchDigest(nodeId, e.root, e.sequence);
-        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, e.signature);
-        if (err != ECDSA.RecoverError.NoError || (recovered != signer && recovered != operator)) {
-            revert InvalidBatchSignature(recovered);
-        }
-    }
-
     /// @dev Sets a delegator's counted votes to the current value of its shares.
     function _syncDelegatorVotes(NodeState storage n, Delegator storage d, address account) private {
         uint256 shares = d.shares;
@@ -835,13 +688,5 @@ contract NodeStaking is ProtocolModule, INodeStaking {
         uint256 next = previous - from + to;
         t.push(uint48(block.timestamp), uint208(next));
         emit StakedVotesChanged(account, previous, next);
-    }
-
-    function _tokenIndex(address token) private view returns (uint256) {
-        uint256 count = _rewardTokenCount;
-        for (uint256 i; i < count; ++i) {
-            if (_tokens[i] == token) return i;
-        }
-        revert NotRewardToken(token);
     }
 }

@@ -263,7 +263,7 @@ async function launch(
 ): Promise<{ anvil: AnvilInstance; portFellBack: boolean }> {
   // Code size limit off: NodeStaking's runtime code is over EIP-170's 24,576 bytes (a contract issue
   // reported in stakets-contract-issues.md); remove once it fits, so the devnet matches real networks.
-  const start = (p: number) => startAnvil({ port: p, stateFile, stateInterval: 1, chainId: DEVNET_CHAIN_ID, disableCodeSizeLimit: true })
+  const start = (p: number) => startAnvil({ port: p, stateFile, stateInterval: 1, chainId: DEVNET_CHAIN_ID })
   try {
     return { anvil: await start(port), portFellBack: false }
   } catch (err) {

@@ -28,7 +28,7 @@ after(async () => {
 
 describe('deployStaking', () => {
   it('wires NodeStaking to NodeRegistry with production defaults, a pending admin and no reserve; fundStakingReserve funds it later', async () => {
-    const a = await startAnvil({ chainId: 31337, disableCodeSizeLimit: true })
+    const a = await startAnvil({ chainId: 31337 })
     cleanups.push(() => a.stop())
     const chain = localChain(31337, a.rpcUrl)
     const publicClient = publicClientFor(a.rpcUrl, chain)
