@@ -53,6 +53,7 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
     lines.push(
       `  Grant pool         ${formatUnits(available, 18)} SAHARA available; committee ${committee}${member >= 0 ? ` (dev account #${member})` : ''} (\`npx sahara grants pool\`)`,
     )
+  }
   const staking = d.contracts.NodeStaking
   if (staking) {
     const abi = loadArtifact('NodeStaking').abi
