@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { createPublicClient, createWalletClient, defineChain, http, numberToHex, type Address, type Hex, type PublicClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { writeContract } from 'viem/actions'
-import { DEVNET_JAIL_PERIOD, DEVNET_STAKING_UNBONDING_DELAY, describeDevnet, startDevnet, type Devnet } from '@sahara/devnet'
+import { DEFAULT_EMISSION_DURATION, DEVNET_JAIL_PERIOD, DEVNET_STAKING_UNBONDING_DELAY, describeDevnet, startDevnet, type Devnet } from '@sahara/devnet'
 import {
   ContractError,
   EquivocationError,
@@ -124,6 +124,12 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
     assert.equal(r.status, 'success', `${functionName} reverted`)
     return r
   }
+  /** The emission schedule and reserve as genesis left them (nothing staked yet releases nothing). */
+  async function emission() {
+    const read = (functionName: string) => pc.readContract({ address: staking(), abi: nodeStakingAbi, functionName: functionName as never })
+    const [ratePerSecond, start, end] = (await read('emissionSchedule')) as readonly [bigint, bigint, bigint, bigint]
+    return { ratePerSecond, start, end, reserve: (await read('emissionReserve')) as bigint }
+  }
   const timeOf = async (r: { blockNumber: bigint }) => (await pc.getBlock({ blockNumber: r.blockNumber })).timestamp
   const balance = (token: Address, who: Address) => pc.readContract({ address: token, abi: devStablecoinAbi, functionName: 'balanceOf', args: [who] })
   async function warp(seconds: number) {
@@ -149,19 +155,21 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
     assert.equal(await read('jailPeriod'), BigInt(DEVNET_JAIL_PERIOD))
     assert.equal(await read('treasury'), acct(9).address)
     assert.deepEqual(await read('rewardTokens'), [c().SaharaToken, c().USDT])
-    const e = devnet.staking!.emission!
-    assert.equal(await read('emissionReserve'), e.reserve)
-    const [rate, start, end] = (await read('emissionSchedule')) as readonly [bigint, bigint, bigint, bigint]
-    assert.deepEqual([rate, start, end], [e.ratePerSecond, e.start, e.end])
+    // Genesis funded the reserve with the staking rewards bucket and started a 48-month schedule.
+    const e = await emission()
+    const bucket = devnet.deployments.genesis!.transfers.find((x) => x.id === 'community/stakingRewards')!
+    assert.equal(bucket.recipient, staking())
+    assert.equal(e.reserve, BigInt(bucket.amount))
+    assert.equal(e.end - e.start, BigInt(DEFAULT_EMISSION_DURATION))
     assert.equal(e.ratePerSecond, e.reserve / (e.end - e.start))
     // `npm start` prints it (nothing staked yet, so nothing has been released).
     const lines = await describeDevnet(devnet, { requestedPort: 0 })
-    assert.ok(lines.some((l) => /^\s+Node staking\s+10000000 SAHARA emission reserve, 60 s unbonding/.test(l)), lines.join('\n'))
+    assert.ok(lines.some((l) => /^\s+Node staking\s+2000000000 SAHARA emission reserve, 60 s unbonding/.test(l)), lines.join('\n'))
   })
 
   it('delegate -> fees + emissions -> claims pay exactly the predicted amounts -> undelegate -> withdraw after the delay', async () => {
     const [operator, d1, d2] = [clients[1]!, clients[2]!, clients[3]!]
-    const e = devnet.staking!.emission!
+    const e = await emission()
     const reg = await operator.registerNode({ endpoint: 'http://127.0.0.1:9/a', signer: acct(7).address, stake: 1000n * E18 })
     assert.equal(reg.nodeId, 1n)
     const model = new StakingModel(2, { rate: e.ratePerSecond, start: e.start, end: e.end }, e.reserve, 0n)

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { erc20Abi, getAddress, type Address } from 'viem'
-import { allocations, grantPoolAbi, merkleAirdropAbi, parseDeployments, saharaGovernorAbi, saharaTimelockAbi, vestingVaultAbi, guardianGateAbi } from '@sahara/sdk'
+import { allocations, grantPoolAbi, merkleAirdropAbi, nodeStakingAbi, parseDeployments, saharaGovernorAbi, saharaTimelockAbi, vestingVaultAbi, guardianGateAbi } from '@sahara/sdk'
 import {
   GovernanceConfigError,
   ROLES,
@@ -64,7 +64,13 @@ describe('genesis distribution', () => {
     const launchpad = d.genesis!.transfers.find((x) => x.id === 'community/launchpad')!
     assert.equal(launchpad.recipient, d.deployer, 'config/governance.json gives the launchpad bucket to the deployer (dev account funding)')
     assert.equal(await bal(d.deployer), BigInt(launchpad.amount))
-    assert.equal(await bal(c.SaharaTimelock!), (2_000_000_000n + 1_525_000_000n) * 10n ** 18n, 'staking rewards seam + treasury')
+    assert.equal(await bal(c.SaharaTimelock!), 1_525_000_000n * 10n ** 18n, 'treasury')
+    // The staking rewards bucket is NodeStaking's emission reserve, streamed on a published schedule.
+    const staking = { address: c.NodeStaking!, abi: nodeStakingAbi } as const
+    assert.equal(await bal(c.NodeStaking!), 2_000_000_000n * 10n ** 18n, 'staking rewards bucket')
+    const [rate, start, end] = await pc.readContract({ ...staking, functionName: 'emissionSchedule' })
+    assert.equal(end - start, 48n * 30n * 86_400n, 'emissions over 48 months (config/tokenomics.json)')
+    assert.equal(rate, (2_000_000_000n * 10n ** 18n) / (end - start))
     assert.equal(await bal(c.GrantPool!), 1_200_000_000n * 10n ** 18n, 'grants bucket')
     // The pool pulled the bucket through fund(), so all of it is available to grants (nothing unaccounted).
     const pool = { address: c.GrantPool!, abi: grantPoolAbi } as const
@@ -92,7 +98,8 @@ describe('genesis distribution', () => {
     const pc = devnet.publicClient
     const gov = { address: d.contracts.SaharaGovernor!, abi: saharaGovernorAbi }
     assert.equal(await pc.readContract({ ...gov, functionName: 'token' }), d.governance!.votesSource)
-    assert.equal(d.governance!.votesSource, d.contracts.SaharaToken)
+    // Staked and delegated SAHARA keeps its voting power: the governor reads token + staked votes.
+    assert.equal(d.governance!.votesSource, d.contracts.SaharaVotes)
     assert.equal(await pc.readContract({ ...gov, functionName: 'votingDelay' }), BigInt(config.governor.votingDelay))
     assert.equal(await pc.readContract({ ...gov, functionName: 'votingPeriod' }), BigInt(config.governor.votingPeriod))
     assert.equal(await pc.readContract({ ...gov, functionName: 'proposalThreshold' }), config.governor.proposalThreshold)
@@ -115,8 +122,8 @@ describe('handover', () => {
     const owned = ownedContracts(d)
     assert.deepEqual(
       owned.map((x) => x.name).slice(7),
-      ['VestingVault', 'MerkleAirdrop', 'GrantPool'],
-      'seven core modules, the vesting vault, the airdrop and the grant pool',
+      ['VestingVault', 'MerkleAirdrop', 'GrantPool', 'NodeStaking'],
+      'seven core modules, the vesting vault, the airdrop, the grant pool and node staking',
     )
     for (const c of owned) {
       assert.equal(getAddress((await pc.readContract({ address: c.address, abi: c.abi, functionName: 'owner' })) as Address), d.contracts.SaharaTimelock, `${c.name}`)
