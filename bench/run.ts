@@ -3,7 +3,8 @@
 // stock OpenZeppelin governor (bench/results/governance.json, from forge), then the genesis token
 // paths: vesting release and airdrop claim (bench/results/token.json, from forge).
 // Flags: --quick (100 contributors max, lineage depth 10) for a fast smoke run;
-// --only=gas, --only=payments, --only=governance or --only=token to run one of them.
+// Then staking gas at 1 / 1,000 / 100,000 delegators (bench/results/staking.json, from forge).
+// --only=gas, --only=payments, --only=governance, --only=token or --only=staking to run one of them.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +13,7 @@ import { runGasBench, type GasRow } from './gas.ts'
 import { runGovernanceBench } from './governance.ts'
 import { runPaymentsBench } from './payments.ts'
 import { runTokenBench } from './token.ts'
+import { runStakingBench } from './staking.ts'
 import { printTable } from './table.ts'
 
 const quick = process.argv.includes('--quick')
@@ -23,6 +25,7 @@ if (only === undefined || only === 'gas') await runGas()
 if (only === undefined || only === 'payments') await runPaymentsBench({ quick, here })
 if (only === undefined || only === 'governance') runGovernanceBench({ here, forge: forgeBinary() })
 if (only === undefined || only === 'token') runTokenBench({ here, forge: forgeBinary() })
+if (only === undefined || only === 'staking') runStakingBench({ here, forge: forgeBinary() })
 
 /** The native forge binary (the npm launcher always exits 0). */
 function forgeBinary(): string {

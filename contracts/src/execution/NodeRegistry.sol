@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ProtocolModule} from "../utils/ProtocolModule.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
+import {INodeStaking} from "../interfaces/INodeStaking.sol";
 import {Node, NodeStatus} from "../types/ExecutionTypes.sol";
 
 /// @title NodeRegistry
@@ -17,7 +18,8 @@ import {Node, NodeStatus} from "../types/ExecutionTypes.sol";
 ///      read only the first two (`authority`). Service word per (node, asset):
 ///      [0..15] feeBps | bit 16 serving | bit 17 ever served.
 ///      Stake accounting: the contract's SAHARA balance is the sum of the stakes of nodes not
-///      yet Exited (plus anything sent to it directly, which nobody can take out).
+///      yet Exited (plus anything sent to it directly, which nobody can take out); slashBond moves
+///      part of a stake out (to the treasury) and lowers that stake by the same amount.
 contract NodeRegistry is ProtocolModule, INodeRegistry {
     using SafeERC20 for IERC20;
 
@@ -43,6 +45,8 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     uint256 private _nodeCount;
     mapping(uint256 nodeId => Node) private _nodes;
     mapping(uint256 nodeId => mapping(uint256 assetId => uint256 word)) private _service;
+    // slot 6 (appended in the staking upgrade): the NodeStaking module, address(0) = none
+    INodeStaking private _staking;
 
     /// @notice Initializes the proxy.
     /// @param admin owner of the module
@@ -102,6 +106,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         n.endpoint = endpoint;
         emit NodeRegistered(nodeId, msg.sender, signer, stake, endpoint);
         _pullStake(stake);
+        _notifyStaking(nodeId);
     }
 
     /// @inheritdoc INodeRegistry
@@ -114,6 +119,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         n.stake = uint128(total);
         emit StakeAdded(nodeId, amount, total);
         _pullStake(amount);
+        _notifyStaking(nodeId);
     }
 
     /// @inheritdoc INodeRegistry
@@ -124,6 +130,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         n.status = NodeStatus.Exiting;
         n.unlockAt = unlockAt;
         emit ExitRequested(nodeId, unlockAt);
+        _notifyStaking(nodeId);
     }
 
     /// @inheritdoc INodeRegistry
@@ -136,6 +143,25 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         n.status = NodeStatus.Exited;
         emit StakeWithdrawn(nodeId, msg.sender, amount);
         _stakeToken.safeTransfer(msg.sender, amount);
+        _notifyStaking(nodeId);
+    }
+
+    /// @inheritdoc INodeRegistry
+    /// @dev No hook back into staking: the caller updates its own view of the bond.
+    function slashBond(uint256 nodeId, uint256 amount, address to) external nonReentrant {
+        if (msg.sender != address(_staking)) revert NotStaking(msg.sender);
+        if (to == address(0)) revert ZeroAddress();
+        Node storage n = _nodes[nodeId];
+        if (n.operator == address(0)) revert UnknownNode(nodeId);
+        uint256 stake = n.stake;
+        if (amount > stake) revert StakeTooLow(stake, amount);
+        if (amount == 0) return;
+        unchecked {
+            stake -= amount;
+        }
+        n.stake = uint128(stake);
+        emit BondSlashed(nodeId, amount, stake, to);
+        _stakeToken.safeTransfer(to, amount);
     }
 
     // ------------------------------------------------------------------ node settings
@@ -190,6 +216,12 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         _setMaxNodeFeeBps(bps);
     }
 
+    /// @inheritdoc INodeRegistry
+    function setStaking(address staking_) external onlyOwner {
+        _staking = INodeStaking(staking_);
+        emit StakingSet(staking_);
+    }
+
     function _setMinStake(uint256 minStake_) private {
         if (minStake_ > type(uint128).max) revert SettingOutOfRange(minStake_, type(uint128).max);
         _minStake = uint128(minStake_);
@@ -228,7 +260,21 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     /// @inheritdoc INodeRegistry
     function isActive(uint256 nodeId) external view returns (bool) {
         Node storage n = _nodes[nodeId];
-        return n.operator != address(0) && n.status == NodeStatus.Active;
+        if (n.operator == address(0) || n.status != NodeStatus.Active) return false;
+        INodeStaking staking_ = _staking;
+        // One O(1) view call, only when staking is wired.
+        return address(staking_) == address(0) || !staking_.isJailed(nodeId);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function bondOf(uint256 nodeId) external view returns (address operator, uint256 stake, bool active) {
+        Node storage n = _nodes[nodeId];
+        return (n.operator, n.stake, n.status == NodeStatus.Active);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function staking() external view returns (address) {
+        return address(_staking);
     }
 
     /// @inheritdoc INodeRegistry
@@ -279,6 +325,13 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     function _checkEndpoint(string calldata endpoint) private pure {
         uint256 len = bytes(endpoint).length;
         if (len == 0 || len > MAX_ENDPOINT_LENGTH) revert InvalidEndpoint(len);
+    }
+
+    /// @dev Lets NodeStaking re-read the bond after every change (it accrues at the old weight
+    ///      first), so a node's reward weight is always exact.
+    function _notifyStaking(uint256 nodeId) private {
+        INodeStaking staking_ = _staking;
+        if (address(staking_) != address(0)) staking_.onSelfBondChanged(nodeId);
     }
 
     /// @dev SAHARA has no transfer fee, so the amount pulled is the amount booked.

@@ -30,6 +30,11 @@ interface INodeRegistry {
     event MinStakeSet(uint256 minStake);
     event UnbondingDelaySet(uint64 delay);
     event MaxNodeFeeBpsSet(uint16 bps);
+    /// @notice The NodeStaking module (address(0) = none): gets a hook on every bond change, may
+    ///         slash bonds, and jails nodes (a jailed node is not Active).
+    event StakingSet(address staking);
+    /// @notice NodeStaking slashed `amount` of a node's bond to `to` (`stake` is the new bond).
+    event BondSlashed(uint256 indexed nodeId, uint256 amount, uint256 stake, address indexed to);
 
     /// @notice An address argument is the zero address.
     error ZeroAddress();
@@ -55,6 +60,8 @@ interface INodeRegistry {
     error NodeFeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
     /// @notice An admin setting outside its bounds.
     error SettingOutOfRange(uint256 value, uint256 max);
+    /// @notice Only the NodeStaking module may do this.
+    error NotStaking(address caller);
 
     /// @notice Registers a node operated by msg.sender, pulling `stake` SAHARA (needs an allowance).
     /// @param endpoint base URL of the node's API (1..MAX_ENDPOINT_LENGTH bytes)
@@ -110,6 +117,19 @@ interface INodeRegistry {
     /// @notice Sets the maximum node fee (admin), at most MAX_NODE_FEE_BPS_LIMIT (5000).
     function setMaxNodeFeeBps(uint16 bps) external;
 
+    /// @notice Sets the NodeStaking module (admin; address(0) disables the hook and jailing).
+    function setStaking(address staking) external;
+
+    /// @notice Moves `amount` of a node's bond to `to` (NodeStaking only; amount <= bond).
+    function slashBond(uint256 nodeId, uint256 amount, address to) external;
+
+    /// @notice A node's operator, bond and whether its status is Active (ignoring jail), without the
+    ///         endpoint string. Unknown ids return operator address(0).
+    function bondOf(uint256 nodeId) external view returns (address operator, uint256 stake, bool active);
+
+    /// @notice The NodeStaking module (address(0) = none).
+    function staking() external view returns (address);
+
     /// @notice A node; reverts UnknownNode for ids never registered.
     function node(uint256 nodeId) external view returns (Node memory);
 
@@ -117,7 +137,7 @@ interface INodeRegistry {
     /// @dev Reverts UnknownNode. Used by PaymentChannels and ExactPayments once per transaction.
     function authority(uint256 nodeId) external view returns (address operator, address signer);
 
-    /// @notice Whether the node exists and is Active (may get new channels).
+    /// @notice Whether the node exists, is Active and is not jailed by NodeStaking (may get new channels).
     function isActive(uint256 nodeId) external view returns (bool);
 
     /// @notice Whether the node currently serves `assetId`, and the node fee recorded for it

@@ -7,7 +7,7 @@ import {Vm} from "../utils/Vm.sol";
 import {PaymentChannels} from "../../src/execution/PaymentChannels.sol";
 import {IPaymentChannels} from "../../src/interfaces/IPaymentChannels.sol";
 import {INodeRegistry} from "../../src/interfaces/INodeRegistry.sol";
-import {ProtocolModule} from "../../src/utils/ProtocolModule.sol";
+import {ProtocolModule, ProtocolModuleCore} from "../../src/utils/ProtocolModule.sol";
 import {Channel, ChannelStatus, Voucher, SettleEntry, SkipReason, Receipt} from "../../src/types/ExecutionTypes.sol";
 import {ReceiptMerkle} from "../../src/libraries/ReceiptMerkle.sol";
 import {FeeOnTransferToken} from "../utils/FeeOnTransferToken.sol";
@@ -69,7 +69,7 @@ contract PaymentChannelsTest is ExecutionFixture {
 
     function test_renounceOwnership_disabled() public {
         vm.prank(admin);
-        vm.expectRevert(ProtocolModule.RenounceOwnershipDisabled.selector);
+        vm.expectRevert(ProtocolModuleCore.RenounceOwnershipDisabled.selector);
         channels.renounceOwnership();
     }
 

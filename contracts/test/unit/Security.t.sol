@@ -7,7 +7,7 @@ import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Own
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 
-import {ProtocolModule} from "../../src/utils/ProtocolModule.sol";
+import {ProtocolModule, ProtocolModuleCore} from "../../src/utils/ProtocolModule.sol";
 import {AssetRegistry} from "../../src/assets/AssetRegistry.sol";
 import {LicenseRegistry} from "../../src/licensing/LicenseRegistry.sol";
 import {RevenueVault} from "../../src/revenue/RevenueVault.sol";
@@ -60,7 +60,7 @@ contract SecurityTest is ProtocolFixture {
         address[4] memory modules = _modules();
         for (uint256 i; i < modules.length; ++i) {
             vm.prank(admin);
-            vm.expectRevert(ProtocolModule.RenounceOwnershipDisabled.selector);
+            vm.expectRevert(ProtocolModuleCore.RenounceOwnershipDisabled.selector);
             OwnableUpgradeable(modules[i]).renounceOwnership();
             assertEq(OwnableUpgradeable(modules[i]).owner(), admin, "owner unchanged");
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { AirdropError, ContractError, InvalidArgumentError, SaharaError, TokenomicsConfigError } from '@sahara/sdk'
+import { AirdropError, ContractError, EquivocationError, InvalidArgumentError, SaharaError, TokenomicsConfigError } from '@sahara/sdk'
 import { Command, CommanderError, Option } from 'commander'
 import { airdropCommand } from './commands/airdrop'
 import { assetCommand } from './commands/asset'
@@ -8,12 +8,14 @@ import { channelCommand } from './commands/channel'
 import { cidCommand } from './commands/cid'
 import { faucetCommand } from './commands/faucet'
 import { govCommand } from './commands/gov'
+import { grantsCommand } from './commands/grants'
 import { licenseCommand } from './commands/license'
 import { nodeCommand } from './commands/node'
 import { nodeStartCommand } from './commands/nodeStart'
 import { receiptCommand } from './commands/receipt'
 import { revenueCommand } from './commands/revenue'
 import { sharesCommand } from './commands/shares'
+import { stakeCommand } from './commands/stake'
 import { swapCommand } from './commands/swap'
 import { tokenomicsCommand } from './commands/tokenomics'
 import { UsageError } from './errors'
@@ -45,6 +47,8 @@ export function buildProgram(): Command {
   tokenomicsCommand(program)
   airdropCommand(program)
   govCommand(program)
+  grantsCommand(program)
+  stakeCommand(program)
   nodeStartCommand(nodeCommand(program))
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
   return program
@@ -70,7 +74,7 @@ function fail(err: unknown, verbose: boolean): number {
       if (err.cause instanceof Error) process.stderr.write(`caused by: ${err.cause.stack ?? err.cause.message}\n`)
     }
     // a bad config or CSV is bad input too
-    const input = err instanceof UsageError || err instanceof InvalidArgumentError || err instanceof TokenomicsConfigError || err instanceof AirdropError
+    const input = err instanceof UsageError || err instanceof InvalidArgumentError || err instanceof TokenomicsConfigError || err instanceof AirdropError || err instanceof EquivocationError
     return input ? 2 : 1
   }
   const e = err as Error

@@ -14,8 +14,6 @@ export interface StartAnvilOptions {
   chainId?: number
   /** Block gas limit; `'disabled'` removes the limit (useful for bulk benchmark setup). */
   blockGasLimit?: bigint | number | 'disabled'
-  /** Disable the 24 KiB contract size limit. */
-  disableCodeSizeLimit?: boolean
   /** Number of funded dev accounts (anvil default 10). */
   accounts?: number
   /** Extra raw anvil arguments. */
@@ -119,7 +117,6 @@ function buildArgs(o: StartAnvilOptions): string[] {
   if (o.stateFile) args.push('--state', o.stateFile, '--state-interval', String(o.stateInterval ?? 1))
   if (o.blockGasLimit === 'disabled') args.push('--disable-block-gas-limit')
   else if (o.blockGasLimit !== undefined) args.push('--gas-limit', String(o.blockGasLimit))
-  if (o.disableCodeSizeLimit) args.push('--disable-code-size-limit')
   if (o.accounts !== undefined) args.push('--accounts', String(o.accounts))
   if (o.extraArgs) args.push(...o.extraArgs)
   return args

@@ -99,5 +99,6 @@ export const protocolArtifacts = {
   NodeRegistry: () => loadArtifact('NodeRegistry'),
   PaymentChannels: () => loadArtifact('PaymentChannels'),
   ExactPayments: () => loadArtifact('ExactPayments'),
+  GrantPool: () => loadArtifact('GrantPool'),
   ERC1967Proxy: () => loadArtifact('ERC1967Proxy'),
 } as const

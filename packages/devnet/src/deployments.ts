@@ -57,6 +57,8 @@ export async function staleCode(publicClient: PublicClient, d: Deployments): Pro
   const entries: [string, Address | undefined, () => Artifact][] = [
     ['SaharaToken', d.contracts.SaharaToken, protocolArtifacts.SaharaToken],
     ...MODULE_NAMES.map((n): [string, Address | undefined, () => Artifact] => [n, d.implementations[n], protocolArtifacts[n]]),
+    // Optional module: checked when recorded.
+    ['GrantPool', d.implementations.GrantPool, protocolArtifacts.GrantPool],
   ]
   const stale: string[] = []
   for (const [name, address, artifact] of entries) {

@@ -1,5 +1,5 @@
 import { formatUnits } from 'viem'
-import { uniswapV2PairAbi } from '@sahara/sdk'
+import { grantPoolAbi, uniswapV2PairAbi } from '@sahara/sdk'
 import { loadArtifact } from './artifacts.ts'
 import { TREASURY_ACCOUNT_INDEX, type Devnet } from './devnet.ts'
 
@@ -41,6 +41,28 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
     ])
     const [sahara, usdt] = token0 === d.contracts.SaharaToken ? [r0, r1] : [r1, r0]
     lines.push(`  SAHARA/USDT pool   ${formatUnits(sahara, 18)} SAHARA / ${formatUnits(usdt, 6)} USDT (Uniswap v2; swap with \`npx sahara swap 100 USDT SAHARA\`)`)
+  }
+  if (d.contracts.GrantPool) {
+    const pc = devnet.publicClient
+    const at = { address: d.contracts.GrantPool, abi: grantPoolAbi } as const
+    const [available, committee] = await Promise.all([
+      pc.readContract({ ...at, functionName: 'available' }),
+      pc.readContract({ ...at, functionName: 'committee' }),
+    ])
+    const member = devnet.accounts.findIndex((a) => a.address === committee)
+    lines.push(
+      `  Grant pool         ${formatUnits(available, 18)} SAHARA available; committee ${committee}${member >= 0 ? ` (dev account #${member})` : ''} (\`npx sahara grants pool\`)`,
+    )
+  }
+  const staking = d.contracts.NodeStaking
+  if (staking) {
+    const abi = loadArtifact('NodeStaking').abi
+    const pc = devnet.publicClient
+    const [reserve, unbonding] = (await Promise.all([
+      pc.readContract({ address: staking, abi, functionName: 'emissionReserve' }),
+      pc.readContract({ address: staking, abi, functionName: 'unbondingDelay' }),
+    ])) as [bigint, bigint]
+    lines.push(`  Node staking       ${formatUnits(reserve, 18)} SAHARA emission reserve, ${unbonding} s unbonding (delegate with \`npx sahara stake delegate <nodeId> 100\`)`)
   }
   if (devnet.seed?.created) {
     const s = devnet.seed

@@ -4,8 +4,9 @@ import type { Address, Hex, PublicClient } from 'viem'
 import { devAccounts, type DevAccount } from './accounts.ts'
 import { AnvilStartError, startAnvil, type AnvilInstance } from './anvil.ts'
 import { localChain, publicClientFor, walletClientFor } from './clients.ts'
-import { deployProtocol } from './deploy.ts'
+import { DeployError, deployProtocol } from './deploy.ts'
 import { deployExchange, hasExchange, type DeployExchangeResult } from './exchange.ts'
+import { DEVNET_GRANTS_BUDGET, DEVNET_GRANTS_COMMITTEE_INDEX, deployGrantPool, type DeployGrantPoolResult } from './grants.ts'
 import type { Deployments } from '@sahara/sdk'
 import { staleCode, writeDeployments } from './deployments.ts'
 import { contentDirFor, defaultDataDir } from './paths.ts'
@@ -13,7 +14,16 @@ import { lockDataDir } from './lock.ts'
 import { seedDevnet, type SeedResult } from './seed.ts'
 import { deployGenesis, hasGenesis } from './genesis.ts'
 import { handOver } from './handover.ts'
-import { DeployError } from './deploy.ts'
+import {
+  DEVNET_COMMISSION_DELAY,
+  DEVNET_JAIL_PERIOD,
+  DEVNET_STAKING_UNBONDING_DELAY,
+  DEFAULT_EMISSION_DURATION,
+  deployStaking,
+  hasStaking,
+  startEmissions,
+  type DeployStakingResult,
+} from './staking.ts'
 
 export const DEVNET_CHAIN_ID = 31337
 /** Dev account index used as the protocol treasury on the devnet. */
@@ -36,6 +46,8 @@ export interface StartDevnetOptions {
   contentDir?: string
   /** Discard the saved chain state and deployments first. */
   fresh?: boolean
+  /** The GrantPool committee (default: dev account DEVNET_GRANTS_COMMITTEE_INDEX). */
+  grantsCommittee?: Address
   /** Progress messages (default: silent). */
   log?: (message: string) => void
 }
@@ -59,6 +71,10 @@ export interface Devnet {
   readonly seed?: SeedResult
   /** The SAHARA/USDT exchange deployed by this start (absent when it was already recorded). */
   readonly exchange?: DeployExchangeResult
+  /** The GrantPool deployed by this start (absent when it was already recorded). */
+  readonly grants?: DeployGrantPoolResult
+  /** Node staking deployed by this start (absent when it was already recorded). */
+  readonly staking?: DeployStakingResult
   readonly anvil: AnvilInstance
   readonly publicClient: PublicClient
   /** Stops anvil (it writes its final state first). */
@@ -124,13 +140,61 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       if (reused) log('this devnet has no SAHARA/USDT exchange yet; deploying it')
       exchange = await deployExchange({ walletClient, publicClient, deployments, log })
     }
+    // The developer grant pool: deployed with a fresh devnet, or added to one recorded before it existed.
+    // Genesis funds it with the tokenomics "grants" bucket (config/governance.json: grantsRecipient) and
+    // the handover gives it to the timelock like every module.
+    let grants: DeployGrantPoolResult | undefined
+    if (!deployments.contracts.GrantPool && hasGenesis(deployments)) {
+      // Its genesis has passed and the timelock owns everything: a pool added now would be unfunded and the deployer's.
+      log('warning: this devnet has no GrantPool; run `npm start -- --fresh` to deploy one')
+    } else if (!deployments.contracts.GrantPool) {
+      if (reused) log('this devnet has no GrantPool yet; deploying it')
+      grants = await deployGrantPool({
+        walletClient,
+        publicClient,
+        deployments,
+        committee: options.grantsCommittee ?? accounts[DEVNET_GRANTS_COMMITTEE_INDEX]!.address,
+        budget: DEVNET_GRANTS_BUDGET,
+        log,
+      })
+    }
+    // Node staking: deployed with a fresh devnet (before seeding, so seeded nodes go through the
+    // staking hook, and before genesis, which funds its emission reserve with the staking rewards
+    // bucket and votes through its SaharaVotes), or added to an older devnet without governance.
+    let staking: DeployStakingResult | undefined
+    if (!hasStaking(deployments) && hasGenesis(deployments)) {
+      log('warning: this devnet has no node staking; run `npm start -- --fresh` to deploy it')
+    } else if (!hasStaking(deployments)) {
+      if (reused) log('this devnet has no node staking yet; deploying it')
+      try {
+        staking = await deployStaking({
+          walletClient,
+          publicClient,
+          deployments,
+          unbondingDelay: DEVNET_STAKING_UNBONDING_DELAY,
+          commissionDelay: DEVNET_COMMISSION_DELAY,
+          jailPeriod: DEVNET_JAIL_PERIOD,
+          // The reserve is the genesis staking-rewards bucket (config/governance.json: stakingRewardsRecipient).
+          reserve: 0n,
+          log,
+        })
+      } catch (err) {
+        if (!(reused && err instanceof DeployError)) throw err
+        log(`warning: no node staking on this devnet (${err.message}); run \`npm start -- --fresh\` to deploy it`)
+      }
+    }
     // A reused file may name an older port: record the live one so tools reading it connect.
     let live: Deployments = {
       ...deployments,
       rpcUrl: anvil.rpcUrl,
-      contracts: { ...deployments.contracts, ...exchange?.contracts },
+      contracts: { ...deployments.contracts, ...exchange?.contracts, ...(grants ? { GrantPool: grants.GrantPool } : {}), ...staking?.contracts },
+      implementations: {
+        ...deployments.implementations,
+        ...(grants ? { GrantPool: grants.implementation } : {}),
+        ...(staking ? { NodeStaking: staking.implementation } : {}),
+      },
     }
-    if (deployments.rpcUrl !== anvil.rpcUrl || exchange) writeDeployments(deploymentsDir, live)
+    if (deployments.rpcUrl !== anvil.rpcUrl || exchange || grants || staking) writeDeployments(deploymentsDir, live)
     // Genesis: the DAO contracts and the one-time distribution of the supply (recorded, so a
     // restart sends nothing). A devnet recorded before genesis existed cannot be distributed
     // exactly any more: it keeps running as it was.
@@ -141,6 +205,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
         live = g.deployments
         genesisSent = g.distributed
         writeDeployments(deploymentsDir, live)
+        // The staking rewards bucket is in NodeStaking's reserve now: stream it on the published schedule.
+        if (genesisSent && live.contracts.NodeStaking) {
+          await startEmissions({ owner: walletClient, publicClient, staking: live.contracts.NodeStaking, durationSeconds: DEFAULT_EMISSION_DURATION, log })
+        }
       } catch (err) {
         if (!(reused && err instanceof DeployError)) throw err
         log(`warning: no governance on this devnet (${err.message}); run \`npm start -- --fresh\` to deploy it`)
@@ -158,7 +226,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     }
     // Anvil dumps its state every second: wait for one dump after our last transaction so a
     // SIGKILL right after startDevnet returns cannot lose the deployment the file points to.
-    if (!reused || exchange || genesisSent || handedOver || seed?.created || seed?.payPerUse?.created) {
+    if (!reused || exchange || grants || staking || genesisSent || handedOver || seed?.created || seed?.payPerUse?.created) {
       if (!(await waitForStateDump(stateFile, publicClient))) log(`warning: anvil has not saved its state to ${stateFile} yet`)
     }
     return {
@@ -175,6 +243,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       portFellBack,
       ...(seed ? { seed } : {}),
       ...(exchange ? { exchange } : {}),
+      ...(grants ? { grants } : {}),
+      ...(staking ? { staking } : {}),
       anvil,
       publicClient,
       stop: () => anvil.stop(),
@@ -191,6 +261,8 @@ async function launch(
   portFallback: boolean,
   log: (m: string) => void,
 ): Promise<{ anvil: AnvilInstance; portFellBack: boolean }> {
+  // Code size limit off: NodeStaking's runtime code is over EIP-170's 24,576 bytes (a contract issue
+  // reported in stakets-contract-issues.md); remove once it fits, so the devnet matches real networks.
   const start = (p: number) => startAnvil({ port: p, stateFile, stateInterval: 1, chainId: DEVNET_CHAIN_ID })
   try {
     return { anvil: await start(port), portFellBack: false }

@@ -18,7 +18,7 @@ import {
 } from '@sahara/sdk'
 import { loadArtifact, type Artifact } from './artifacts.ts'
 import { DeployError } from './deploy.ts'
-import { loadGovernanceConfig, type GovernanceConfig, type RecipientRef } from './governanceConfig.ts'
+import { FUNDED_MODULES, loadGovernanceConfig, type FundedModule, type GovernanceConfig, type RecipientRef } from './governanceConfig.ts'
 import { missingCode } from './deployments.ts'
 import { repoRoot } from './paths.ts'
 import type { Wallet } from './tx.ts'
@@ -26,10 +26,10 @@ import type { Wallet } from './tx.ts'
 export const DEFAULT_TOKENOMICS_CONFIG = path.join(repoRoot, 'config', 'tokenomics.json')
 
 /**
- * The governor's voting power source. SaharaToken today; when the staking helper's SaharaVotes
- * aggregator exists, return its address here (one line) and every new deployment votes through it.
+ * The governor's voting power source: SaharaVotes (token votes + staked votes, so staked and
+ * delegated SAHARA keeps its voting power) when the deployment has node staking, else SaharaToken.
  */
-export const votesSourceOf = (d: Deployments): Address => d.contracts.SaharaToken
+export const votesSourceOf = (d: Deployments): Address => d.contracts.SaharaVotes ?? d.contracts.SaharaToken
 
 export type GenesisOptions = {
   walletClient: Wallet
@@ -184,7 +184,13 @@ export async function deployGenesis(o: GenesisOptions): Promise<GenesisResult> {
     'MerkleAirdrop',
   )
 
-  const resolve = (ref: RecipientRef): Address => (ref === 'deployer' ? deployer : ref === 'timelock' ? timelock : ref)
+  const moduleAddress = (name: FundedModule): Address => {
+    const at = (d.contracts as Partial<Record<string, Address>>)[name]
+    if (!at) throw new DeployError(`config/governance.json sends a genesis bucket to ${name}, but this deployment has no ${name}: deploy it before genesis`)
+    return at
+  }
+  const resolve = (ref: RecipientRef): Address =>
+    ref === 'deployer' ? deployer : ref === 'timelock' ? timelock : Object.hasOwn(FUNDED_MODULES, ref) ? moduleAddress(ref as FundedModule) : (ref as Address)
   const transfers: GenesisTransfer[] = []
   const record = (a: Allocation, recipient: Address, txs: Hash[]) => transfers.push({ id: a.id, recipient, amount: a.amount.toString(), txs })
 
@@ -211,7 +217,16 @@ export async function deployGenesis(o: GenesisOptions): Promise<GenesisResult> {
       record(a, pair, o.liquidityTx ? [o.liquidityTx] : [])
       continue
     }
-    const to = field === 'airdrop' ? airdrop : resolve(g.genesis[field] as RecipientRef)
+    const ref = field === 'airdrop' ? airdrop : (g.genesis[field] as RecipientRef)
+    const to = resolve(ref)
+    if (Object.hasOwn(FUNDED_MODULES, ref)) {
+      // The module pulls the bucket through its funding function, so it is counted (not a stray balance).
+      const fn = FUNDED_MODULES[ref as FundedModule]
+      const approveTx = await send(sahara, ERC20, 'approve', [to, a.amount], `SAHARA.approve(${ref}, ${a.amount})`)
+      const fundTx = await send(to, loadArtifact(ref).abi, fn, [a.amount], `${ref}.${fn}(${a.amount}) <- ${a.id}`)
+      record(a, to, [approveTx, fundTx])
+      continue
+    }
     // What the config leaves with the deployer stays where it is: no self-transfer.
     const txs = to === deployer ? [] : [await send(sahara, ERC20, 'transfer', [to, a.amount], `SAHARA ${a.id}: ${a.amount} wei -> ${to}`)]
     record(a, to, txs)

@@ -6,7 +6,14 @@ import { getAddress, isAddress, zeroAddress, type Address } from 'viem'
 import { repoRoot } from './paths.ts'
 
 /** A genesis recipient: a fixed address, or a role resolved at deployment. */
-export type RecipientRef = Address | 'deployer' | 'timelock'
+/**
+ * Modules that take a genesis bucket through their own funding function (so the module counts it),
+ * and that function's name: the deployer approves the module and calls it.
+ */
+export const FUNDED_MODULES = { GrantPool: 'fund', NodeStaking: 'fundEmissions' } as const
+export type FundedModule = keyof typeof FUNDED_MODULES
+
+export type RecipientRef = Address | 'deployer' | 'timelock' | FundedModule
 
 export type GovernanceConfig = {
   governor: {
@@ -76,7 +83,10 @@ function address(v: unknown, p: string): Address {
 
 function recipient(v: unknown, p: string): RecipientRef {
   if (v === 'deployer' || v === 'timelock') return v
-  if (typeof v !== 'string' || !v.startsWith('0x')) return fail(p, `${p} must be "deployer", "timelock" or an address, got ${JSON.stringify(v)}.`)
+  if (typeof v === 'string' && Object.hasOwn(FUNDED_MODULES, v)) return v as FundedModule
+  if (typeof v !== 'string' || !v.startsWith('0x')) {
+    return fail(p, `${p} must be "deployer", "timelock", ${Object.keys(FUNDED_MODULES).map((m) => `"${m}"`).join(', ')} or an address, got ${JSON.stringify(v)}.`)
+  }
   return address(v, p)
 }
 

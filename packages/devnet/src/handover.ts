@@ -17,17 +17,28 @@ export type HandoverOptions = {
 
 export type HandoverResult = { deployments: Deployments; handedOver: boolean }
 
+/** Optional UUPS modules the timelock must own whenever a deployment has them. */
+export const OWNED_OPTIONAL_MODULES = ['GrantPool', 'NodeStaking'] as const
+
 /** Everything the timelock must own: the upgradeable modules and the Ownable2Step token contracts. */
 export function ownedContracts(d: Deployments): { name: string; address: Address; abi: Abi }[] {
   const list = MODULE_NAMES.map((m) => ({ name: m as string, address: d.contracts[m], abi: loadArtifact(m).abi }))
   if (d.contracts.VestingVault) list.push({ name: 'VestingVault', address: d.contracts.VestingVault, abi: loadArtifact('VestingVault').abi })
   if (d.contracts.MerkleAirdrop) list.push({ name: 'MerkleAirdrop', address: d.contracts.MerkleAirdrop, abi: loadArtifact('MerkleAirdrop').abi })
+  // Modules deployed outside deployProtocol (optional names) are governed the same way.
+  for (const name of OWNED_OPTIONAL_MODULES) {
+    const address = d.contracts[name]
+    if (address) list.push({ name, address, abi: loadArtifact(name).abi })
+  }
   return list
 }
 
 /** The modules the guardian gate may pause (every ProtocolModule: they all implement IPausable). */
 export function pausableModules(d: Deployments): { name: string; address: Address; abi: Abi }[] {
-  return MODULE_NAMES.map((m) => ({ name: m as string, address: d.contracts[m], abi: loadArtifact(m).abi }))
+  const list = MODULE_NAMES.map((m) => ({ name: m as string, address: d.contracts[m], abi: loadArtifact(m).abi }))
+  // NodeStaking inherits ProtocolModuleCore (no pausing: its bytecode is at the 24 KiB limit).
+  if (d.contracts.GrantPool) list.push({ name: 'GrantPool', address: d.contracts.GrantPool, abi: loadArtifact('GrantPool').abi })
+  return list
 }
 
 export const ROLES = {

@@ -36,3 +36,22 @@ export { handOver, verifyHandover, ownedContracts, pausableModules, ROLES } from
 export type { HandoverOptions, HandoverResult, HandoverCheck } from './handover.ts'
 export { parseGovernanceConfig, loadGovernanceConfig, GovernanceConfigError, DEFAULT_GOVERNANCE_CONFIG } from './governanceConfig.ts'
 export type { GovernanceConfig, RecipientRef } from './governanceConfig.ts'
+export { deployGrantPool, DEVNET_GRANTS_BUDGET, DEVNET_GRANTS_COMMITTEE_INDEX } from './grants.ts'
+export type { DeployGrantPoolOptions, DeployGrantPoolResult } from './grants.ts'
+export {
+  deployStaking,
+  fundStakingReserve,
+  startEmissions,
+  hasStaking,
+  emissionRate,
+  DEFAULT_STAKING_UNBONDING_DELAY,
+  DEFAULT_COMMISSION_DELAY,
+  DEFAULT_JAIL_PERIOD,
+  DEFAULT_MAX_COMMISSION_BPS,
+  DEFAULT_EQUIVOCATION_SLASH_BPS,
+  DEFAULT_EMISSION_DURATION,
+  DEVNET_STAKING_UNBONDING_DELAY,
+  DEVNET_COMMISSION_DELAY,
+  DEVNET_JAIL_PERIOD,
+} from './staking.ts'
+export type { DeployStakingOptions, DeployStakingResult, StakingContracts } from './staking.ts'

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { erc20Abi, getAddress, type Address } from 'viem'
-import { allocations, merkleAirdropAbi, parseDeployments, saharaGovernorAbi, saharaTimelockAbi, vestingVaultAbi, guardianGateAbi } from '@sahara/sdk'
+import { allocations, grantPoolAbi, merkleAirdropAbi, nodeStakingAbi, parseDeployments, saharaGovernorAbi, saharaTimelockAbi, vestingVaultAbi, guardianGateAbi } from '@sahara/sdk'
 import {
   GovernanceConfigError,
   ROLES,
@@ -65,7 +65,18 @@ describe('genesis distribution', () => {
     const launchpad = d.genesis!.transfers.find((x) => x.id === 'community/launchpad')!
     assert.equal(launchpad.recipient, d.deployer, 'config/governance.json gives the launchpad bucket to the deployer (dev account funding)')
     assert.equal(await bal(d.deployer), BigInt(launchpad.amount))
-    assert.equal(await bal(c.SaharaTimelock!), (1_200_000_000n + 2_000_000_000n + 1_525_000_000n) * 10n ** 18n, 'grants + staking rewards + treasury seams')
+    assert.equal(await bal(c.SaharaTimelock!), 1_525_000_000n * 10n ** 18n, 'treasury')
+    // The staking rewards bucket is NodeStaking's emission reserve, streamed on a published schedule.
+    const staking = { address: c.NodeStaking!, abi: nodeStakingAbi } as const
+    assert.equal(await bal(c.NodeStaking!), 2_000_000_000n * 10n ** 18n, 'staking rewards bucket')
+    const [rate, start, end] = await pc.readContract({ ...staking, functionName: 'emissionSchedule' })
+    assert.equal(end - start, 48n * 30n * 86_400n, 'emissions over 48 months (config/tokenomics.json)')
+    assert.equal(rate, (2_000_000_000n * 10n ** 18n) / (end - start))
+    assert.equal(await bal(c.GrantPool!), 1_200_000_000n * 10n ** 18n, 'grants bucket')
+    // The pool pulled the bucket through fund(), so all of it is available to grants (nothing unaccounted).
+    const pool = { address: c.GrantPool!, abi: grantPoolAbi } as const
+    assert.equal(await pc.readContract({ ...pool, functionName: 'available' }), 1_200_000_000n * 10n ** 18n)
+    assert.equal(await pc.readContract({ ...pool, functionName: 'unaccounted' }), 0n)
     assert.equal(await bal(c.VestingVault!), (1_500_000_000n + 1_975_000_000n) * 10n ** 18n, 'team + investors')
     assert.equal(await bal(c.MerkleAirdrop!), 1_000_000_000n * 10n ** 18n, 'airdrops bucket')
     assert.equal(await bal(c.SaharaUsdtPair!), 100_000_000n * 10n ** 18n, 'liquidity bucket in the pool')
@@ -88,7 +99,8 @@ describe('genesis distribution', () => {
     const pc = devnet.publicClient
     const gov = { address: d.contracts.SaharaGovernor!, abi: saharaGovernorAbi }
     assert.equal(await pc.readContract({ ...gov, functionName: 'token' }), d.governance!.votesSource)
-    assert.equal(d.governance!.votesSource, d.contracts.SaharaToken)
+    // Staked and delegated SAHARA keeps its voting power: the governor reads token + staked votes.
+    assert.equal(d.governance!.votesSource, d.contracts.SaharaVotes)
     assert.equal(await pc.readContract({ ...gov, functionName: 'votingDelay' }), BigInt(config.governor.votingDelay))
     assert.equal(await pc.readContract({ ...gov, functionName: 'votingPeriod' }), BigInt(config.governor.votingPeriod))
     assert.equal(await pc.readContract({ ...gov, functionName: 'proposalThreshold' }), config.governor.proposalThreshold)
@@ -109,7 +121,11 @@ describe('handover', () => {
     assert.equal(d.governance!.handedOver, true)
     assert.equal(d.admin, d.contracts.SaharaTimelock)
     const owned = ownedContracts(d)
-    assert.equal(owned.length, 9, 'seven modules, the vesting vault and the airdrop')
+    assert.deepEqual(
+      owned.map((x) => x.name).slice(7),
+      ['VestingVault', 'MerkleAirdrop', 'GrantPool', 'NodeStaking'],
+      'seven core modules, the vesting vault, the airdrop, the grant pool and node staking',
+    )
     for (const c of owned) {
       assert.equal(getAddress((await pc.readContract({ address: c.address, abi: c.abi, functionName: 'owner' })) as Address), d.contracts.SaharaTimelock, `${c.name}`)
       assert.equal(getAddress((await pc.readContract({ address: c.address, abi: c.abi, functionName: 'pendingOwner' })) as Address), '0x0000000000000000000000000000000000000000', `${c.name} has no pending owner`)
@@ -155,7 +171,7 @@ describe('governance config', () => {
   it('accepts the repository config', () => {
     const c = parseGovernanceConfig(base())
     assert.equal(c.guardian.expiry, Date.parse('2030-01-01T00:00:00Z') / 1000)
-    assert.equal(c.genesis.grantsRecipient, 'timelock')
+    assert.equal(c.genesis.grantsRecipient, 'GrantPool')
   })
   it('refuses bad values with one sentence naming the path', () => {
     rejects((j) => (j.governor.votingPeriod = 0), 'governor.votingPeriod', /whole number of seconds from 1/)
@@ -165,7 +181,7 @@ describe('governance config', () => {
     rejects((j) => (j.timelock.minDelay = 0), 'timelock.minDelay', /from 1/)
     rejects((j) => (j.guardian.address = '0x0000000000000000000000000000000000000000'), 'guardian.address', /zero address/)
     rejects((j) => (j.guardian.expiry = 'soon'), 'guardian.expiry', /ISO date/)
-    rejects((j) => (j.genesis.grantsRecipient = 'treasury'), 'genesis.grantsRecipient', /"deployer", "timelock" or an address/)
+    rejects((j) => (j.genesis.grantsRecipient = 'treasury'), 'genesis.grantsRecipient', /"deployer", "timelock", "GrantPool", "NodeStaking" or an address/)
     rejects((j) => (j.governor.extra = 1), 'governor.extra', /unknown field "extra"/)
     rejects((j) => delete j.timelock, 'timelock', /missing/)
   })

@@ -30,6 +30,9 @@ const contracts: Record<string, string> = {
   saharaGovernorAbi: 'SaharaGovernor',
   saharaTimelockAbi: 'SaharaTimelock',
   guardianGateAbi: 'GuardianGate',
+  grantPoolAbi: 'GrantPool',
+  nodeStakingAbi: 'NodeStaking',
+  saharaVotesAbi: 'SaharaVotes',
 }
 
 const artifactPath = (name: string) => join(outDir, `${name}.sol`, `${name}.json`)

@@ -2,6 +2,7 @@ import type { Address } from 'viem'
 import * as actions from './actions'
 import * as gov from './governance/actions'
 import * as pausing from './governance/pause'
+import * as grants from './grants'
 import type { ReadClient, ReadContext, WalletLike, WriteContext } from './actions/_internal'
 import type { Deployments } from './deployments'
 import { MissingWalletError } from './errors'
@@ -55,6 +56,9 @@ export function createSaharaClient(config: SaharaClientConfig) {
     findProposal: r(gov.findProposal),
     getVotes: r(gov.getVotes),
     isPaused: r(pausing.isPaused),
+    getNodeStake: r(actions.getNodeStake),
+    getDelegation: r(actions.getDelegation),
+    getStakedVotes: r(actions.getStakedVotes),
     verifyReceiptOnChain: (receipt: VerifyArgs[2], proof: VerifyArgs[3]) => actions.verifyReceiptOnChain(read.publicClient, read.deployments, receipt, proof),
     // writes
     registerAsset: w('registerAsset', actions.registerAsset),
@@ -86,6 +90,34 @@ export function createSaharaClient(config: SaharaClientConfig) {
     execute: w('execute', gov.execute),
     delegate: w('delegate', gov.delegate),
     pauseModule: w('pauseModule', pausing.pauseModule),
+    // grant pool
+    getGrantPool: r(grants.getGrantPool),
+    getGrant: r(grants.getGrant),
+    listGrants: r(grants.listGrants),
+    getRewardRound: r(grants.getRewardRound),
+    isRewardClaimed: r(grants.isRewardClaimed),
+    applyForGrant: w('applyForGrant', grants.applyForGrant),
+    withdrawGrantApplication: w('withdrawGrantApplication', grants.withdrawGrantApplication),
+    approveGrant: w('approveGrant', grants.approveGrant),
+    rejectGrant: w('rejectGrant', grants.rejectGrant),
+    approveMilestone: w('approveMilestone', grants.approveMilestone),
+    cancelGrant: w('cancelGrant', grants.cancelGrant),
+    setGrantRecipient: w('setGrantRecipient', grants.setGrantRecipient),
+    fundGrantPool: w('fundGrantPool', grants.fundGrantPool),
+    syncGrantPool: w('syncGrantPool', grants.syncGrantPool),
+    setGrantCommittee: w('setGrantCommittee', grants.setGrantCommittee),
+    setCommitteeBudget: w('setCommitteeBudget', grants.setCommitteeBudget),
+    withdrawFromGrantPool: w('withdrawFromGrantPool', grants.withdrawFromGrantPool),
+    createRewardRound: w('createRewardRound', grants.createRewardRound),
+    claimReward: w('claimReward', grants.claimReward),
+    closeRewardRound: w('closeRewardRound', grants.closeRewardRound),
+    delegateStake: w('delegateStake', actions.delegateStake),
+    undelegateStake: w('undelegateStake', actions.undelegateStake),
+    withdrawUnbonded: w('withdrawUnbonded', actions.withdrawUnbonded),
+    claimStakingRewards: w('claimStakingRewards', actions.claimStakingRewards),
+    setCommission: w('setCommission', actions.setCommission),
+    unjail: w('unjail', actions.unjail),
+    proveEquivocation: w('proveEquivocation', actions.proveEquivocation),
   }
 }
 

@@ -43,8 +43,30 @@ export type ExchangeContractName = (typeof EXCHANGE_CONTRACT_NAMES)[number]
 export const GOVERNANCE_CONTRACT_NAMES = ['SaharaTimelock', 'SaharaGovernor', 'GuardianGate', 'VestingVault', 'MerkleAirdrop'] as const
 export type GovernanceContractName = (typeof GOVERNANCE_CONTRACT_NAMES)[number]
 
+/**
+ * The developer grant pool (a UUPS module). Optional so deployments made before it existed still
+ * load; the grant actions throw DeploymentsError when it is missing.
+ */
+export const GRANT_CONTRACT_NAMES = ['GrantPool'] as const
+export type GrantContractName = (typeof GRANT_CONTRACT_NAMES)[number]
+
+/**
+ * Delegated staking of execution nodes: the NodeStaking module (an ERC-1967 proxy; its logic under
+ * `implementations.NodeStaking`) and SaharaVotes (token votes + staked votes, for a governor).
+ * Optional so deployments made before staking existed still load; the staking actions throw
+ * DeploymentsError when the one they need is missing.
+ */
+export const STAKING_CONTRACT_NAMES = ['NodeStaking', 'SaharaVotes'] as const
+export type StakingContractName = (typeof STAKING_CONTRACT_NAMES)[number]
+
 /** Every optional contract name a deployments file may hold. */
-export const OPTIONAL_CONTRACT_NAMES = [...EXECUTION_CONTRACT_NAMES, ...EXCHANGE_CONTRACT_NAMES, ...GOVERNANCE_CONTRACT_NAMES] as const
+export const OPTIONAL_CONTRACT_NAMES = [
+  ...EXECUTION_CONTRACT_NAMES,
+  ...EXCHANGE_CONTRACT_NAMES,
+  ...GOVERNANCE_CONTRACT_NAMES,
+  ...GRANT_CONTRACT_NAMES,
+  ...STAKING_CONTRACT_NAMES,
+] as const
 export type OptionalContractName = (typeof OPTIONAL_CONTRACT_NAMES)[number]
 
 /** `<dir>/<chainId>.json` as written by the devnet deployer. */
@@ -234,6 +256,17 @@ export function governanceContract(d: Deployments, name: GovernanceContractName)
   return a
 }
 
+/** The address of a staking contract, or a DeploymentsError naming what to do. */
+export function stakingContract(d: Deployments, name: StakingContractName): Address {
+  const a = d.contracts[name]
+  if (!a) {
+    throw new DeploymentsError(
+      `The deployments for chain ${d.chainId} have no ${name}: restart the devnet to deploy node staking (\`npm start -- --fresh\` if its NodeRegistry predates staking).`,
+    )
+  }
+  return a
+}
+
 /** The address of an exchange contract, or a DeploymentsError naming what to do. */
 export function exchangeContract(d: Deployments, name: ExchangeContractName): Address {
   const a = d.contracts[name]
@@ -241,6 +274,17 @@ export function exchangeContract(d: Deployments, name: ExchangeContractName): Ad
     throw new DeploymentsError(
       `The deployments for chain ${d.chainId} have no ${name}: restart the devnet to deploy the SAHARA/USDT exchange, ` +
         `or name the network's existing Uniswap v2 ${name} under "contracts" in the deployments file.`,
+    )
+  }
+  return a
+}
+
+/** The GrantPool address, or a DeploymentsError naming what to do. */
+export function grantPoolContract(d: Deployments): Address {
+  const a = d.contracts.GrantPool
+  if (!a) {
+    throw new DeploymentsError(
+      `The deployments for chain ${d.chainId} have no GrantPool: restart the devnet to deploy it, or name the network's GrantPool under "contracts" in the deployments file.`,
     )
   }
   return a

@@ -19,12 +19,15 @@ import {
   devStablecoinAbi,
   exactPaymentsAbi,
   guardianGateAbi,
+  grantPoolAbi,
   licenseRegistryAbi,
   merkleAirdropAbi,
   nodeRegistryAbi,
+  nodeStakingAbi,
   paymentChannelsAbi,
   revenueVaultAbi,
   saharaTokenAbi,
+  saharaVotesAbi,
   vestingVaultAbi,
 } from './abis/generated'
 
@@ -139,6 +142,15 @@ export class TransactionRevertedError extends SaharaError {
   }
 }
 
+/**
+ * Two receipts are not equivocation evidence (different nodes, lanes or indexes, the same leaf, an
+ * x402 receipt without a channel, or a proof that does not lead to its group root); found before
+ * anything is sent.
+ */
+export class EquivocationError extends SaharaError {
+  override name = 'EquivocationError'
+}
+
 /** Token display info used to print amounts in error messages. */
 export type TokenDisplay = { symbol: string; decimals: number }
 
@@ -203,6 +215,8 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(contributionSharesAbi as Abi),
   ...errorsOf(revenueVaultAbi as Abi),
   ...errorsOf(nodeRegistryAbi as Abi),
+  ...errorsOf(nodeStakingAbi as Abi),
+  ...errorsOf(saharaVotesAbi as Abi),
   ...errorsOf(paymentChannelsAbi as Abi),
   ...errorsOf(exactPaymentsAbi as Abi),
   ...errorsOf(saharaTokenAbi as Abi),
@@ -210,6 +224,8 @@ export const saharaErrorsAbi: Abi = dedupe([
   ...errorsOf(vestingVaultAbi as Abi),
   ...errorsOf(merkleAirdropAbi as Abi),
   ...errorsOf(guardianGateAbi as Abi),
+  ...errorsOf(grantPoolAbi as Abi),
+  ...errorsOf(nodeStakingAbi as Abi),
   ...openZeppelinErrors,
 ])
 
@@ -228,6 +244,13 @@ function formatArg(value: unknown): string {
   if (typeof value === 'bigint') return value.toString()
   if (typeof value === 'string') return value
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+}
+
+/** GrantPool.GrantStatus names, by enum value. */
+export const GRANT_STATUS_NAMES = ['None', 'Pending', 'Withdrawn', 'Rejected', 'Approved', 'Completed', 'Cancelled'] as const
+
+function grantStatusName(status: unknown): string {
+  return (GRANT_STATUS_NAMES[Number(status)] ?? String(status)).toLowerCase()
 }
 
 function pct(bps: unknown): string {
@@ -410,8 +433,60 @@ const formatters: Record<string, Formatter> = {
   ClaimWindowOpen: ([deadline]) =>
     `The airdrop can be swept only after its claim deadline ${new Date(Number(deadline) * 1000).toISOString()}.`,
   NothingToSweep: () => 'The airdrop holds nothing beyond what claimants are still owed.',
+  // GrantPool
+  NotOwnerOrCommittee: ([caller]) => `${caller} is neither the grant pool's owner (governance) nor its committee.`,
+  NotApplicant: ([id, caller]) => `${caller} is not the applicant of grant #${id}.`,
+  NotRecipient: ([id, caller]) => `${caller} is not the recipient of grant #${id}.`,
+  InvalidMilestoneCount: ([count, max]) => `A grant application needs 1 to ${max} milestones, but ${count} were given.`,
+  ZeroMilestoneAmount: ([index]) => `Milestone ${index} has a zero amount.`,
+  GrantTooLarge: () => 'The milestones add up to more than the pool can ever account (2^128 - 1).',
+  UriTooLong: ([length, max]) => `The metadata URI is ${length} bytes long, above the maximum of ${max}.`,
+  UnknownGrant: ([id]) => `Grant #${id} does not exist.`,
+  InvalidStatus: ([id, status]) => `Grant #${id} is ${grantStatusName(status)}, which does not allow this action.`,
+  MilestoneOutOfRange: ([id, index, count]) => `Grant #${id} has ${count} milestones; there is no milestone ${index}.`,
+  MilestoneAlreadyPaid: ([id, index]) => `Milestone ${index} of grant #${id} was already paid.`,
+  InsufficientAvailable: ([requested, available], ctx) =>
+    `The grant pool has ${amount(available, ctx)} available (unreserved) but ${amount(requested, ctx)} is needed.`,
+  BudgetExceeded: ([requested, remaining], ctx) =>
+    `The committee has ${amount(remaining, ctx)} of budget left in this period but ${amount(requested, ctx)} is needed; wait for the next period or ask governance.`,
+  ZeroPeriod: () => 'The budget period must be longer than zero seconds.',
+  NothingToSync: () => 'Nothing was sent to the grant pool since the last sync.',
+  TransferShortfall: ([expected, received], ctx) =>
+    `The token delivered ${amount(received, ctx)} instead of ${amount(expected, ctx)}; fee-on-transfer tokens are not supported.`,
+  UnknownRound: ([id]) => `Reward round #${id} does not exist.`,
+  RoundClaimsClosed: ([id]) => `Claims of reward round #${id} are closed (deadline passed or round closed).`,
+  RewardAlreadyClaimed: ([id, account]) => `${account} already claimed its reward in round #${id}.`,
+  ClaimExceedsRemaining: ([id, requested, remaining], ctx) =>
+    `Reward round #${id} has only ${amount(remaining, ctx)} left but the claim is ${amount(requested, ctx)}.`,
+  RoundStillOpen: ([id, deadline]) =>
+    `Reward round #${id} is open until ${new Date(Number(deadline) * 1000).toISOString()}; only governance may close it earlier.`,
+  RoundAlreadyClosed: ([id]) => `Reward round #${id} is already closed.`,
+  // NodeStaking
+  NodeNotDelegatable: ([id]) => `Node #${id} does not take delegations: it is not active (exiting, exited) or it is jailed.`,
+  InsufficientShares: ([requested, held]) => `${requested} delegation shares were requested but only ${held} are held.`,
+  AmountRoundsToZero: () => 'The amount is too small: it rounds to zero shares (or zero SAHARA) at the pool\'s current rate.',
+  UnbondingQueueFull: ([id, account]) =>
+    `${account} already has the maximum number of pending unbondings at node #${id}; withdraw the matured ones or wait.`,
+  NothingToWithdraw: () => 'Nothing has finished unbonding yet: wait until the unbonding delay has passed.',
+  NotRewardToken: ([token], ctx) => `Token ${tokenName(token, ctx)} is not a staking reward token.`,
+  RewardTokenExists: ([token], ctx) => `Token ${tokenName(token, ctx)} is already a staking reward token.`,
+  TooManyRewardTokens: () => 'The staking module already has the maximum number of reward tokens.',
+  CommissionTooHigh: ([bps, max]) => `A commission of ${pct(bps)} is above the maximum of ${pct(max)}.`,
+  InvalidSchedule: ([start, end]) => `The emission schedule ends (${end}) before it starts (${start}).`,
+  NotJailed: ([id]) => `Node #${id} is not jailed.`,
+  StillJailed: ([id, until]) => `Node #${id} is jailed until ${new Date(Number(until) * 1000).toISOString()}; unjail after that.`,
+  SelfBondTooLow: ([bond, min], ctx) =>
+    `The node's bond of ${amount(bond, ctx)} is below the registry minimum of ${amount(min, ctx)}: add stake before unjailing.`,
+  InvalidEvidence: ([check]) =>
+    `The two receipts are not equivocation evidence: ${['they are from different nodes', 'they are not on the same channel (or not on a channel)', 'they are for different assets', 'they are on different lanes', 'they have different indexes', 'they are the same receipt'][Number(check)] ?? `check ${check} failed`}.`,
+  InvalidReceiptProof: () => "A receipt's Merkle proof does not lead to its batch root.",
+  InvalidBatchSignature: ([recovered]) => `A receipt batch is signed by ${recovered}, neither the node's signer nor its operator.`,
+  EvidenceAlreadyUsed: ([key]) => `This equivocation evidence (${key}) was already used to slash the node.`,
+  NotNodeRegistry: ([caller]) => `${caller} is not the NodeRegistry.`,
+  NotStaking: ([caller]) => `${caller} is not the NodeStaking module.`,
+  FutureLookup: ([timepoint, clock]) => `Staked votes at ${timepoint} are in the future (now ${clock}).`,
   // OpenZeppelin
-  OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin.`,
+  OwnableUnauthorizedAccount: ([account]) => `${account} is not the protocol admin; once the DAO timelock owns the protocol, admin changes go through a governance proposal (sahara gov propose).`,
   OwnableInvalidOwner: ([owner]) => `${owner} cannot be the owner.`,
   ERC20InsufficientBalance: ([sender, balance, needed], ctx) =>
     `${sender} has ${amount(balance, ctx)} but ${amount(needed, ctx)} is needed.`,

@@ -31,7 +31,7 @@ type Input = { header: string; node?: string | undefined; label: string }
  * A receipt header (X-Sahara-Receipt value), or a file holding one, or a receipts file written by
  * `sahara call --receipts` (JSON lines `{ at, url, receipt }`: the node comes from each url).
  */
-function readInputs(arg: string): Input[] {
+export function readInputs(arg: string): Input[] {
   if (!existsSync(arg)) return [{ header: arg.trim(), label: 'receipt' }]
   const text = readFileSync(arg, 'utf8').trim()
   if (!text.startsWith('{')) return [{ header: text, label: arg }]

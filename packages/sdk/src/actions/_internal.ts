@@ -12,7 +12,7 @@ import {
   type TransactionReceipt,
   type Transport,
 } from 'viem'
-import { getBlock, readContract, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
+import { estimateContractGas, getBlock, readContract, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
 import { devStablecoinAbi, revenueVaultAbi } from '../abis/generated'
 import { MODULE_NAMES, type Deployments, type ModuleName } from '../deployments'
 import {
@@ -94,6 +94,8 @@ export function baseErrorContext(deployments: Deployments, extra: ErrorContext =
       ...(c.PaymentChannels ? { [c.PaymentChannels.toLowerCase()]: 'PaymentChannels' } : {}),
       ...(c.ExactPayments ? { [c.ExactPayments.toLowerCase()]: 'ExactPayments' } : {}),
       ...(c.UniswapV2Router02 ? { [c.UniswapV2Router02.toLowerCase()]: 'UniswapV2Router02' } : {}),
+      ...(c.GrantPool ? { [c.GrantPool.toLowerCase()]: 'GrantPool' } : {}),
+      ...(c.NodeStaking ? { [c.NodeStaking.toLowerCase()]: 'NodeStaking' } : {}),
     },
     ...extra,
   }
@@ -112,6 +114,16 @@ export async function submit(ctx: WriteContext, request: unknown, action: string
   const receipt = await waitForTransactionReceipt(ctx.publicClient, { hash })
   if (receipt.status !== 'success') throw new TransactionRevertedError(hash, action)
   return { hash, receipt }
+}
+
+/**
+ * A simulated request with a gas limit above the estimate. NodeStaking's gas depends on the block
+ * time (emissions are released lazily on the first touch of a new second), so an exact estimate
+ * made at one second can run out of gas in the block that includes it. Only the gas used is paid.
+ */
+export async function withGasHeadroom<T extends object>(ctx: ReadContext, request: T): Promise<T & { gas: bigint }> {
+  const gas = await estimateContractGas(ctx.publicClient, request as never)
+  return { ...request, gas: gas + gas / 4n + 60_000n }
 }
 
 /** Runs an action body, turning any failure into a readable SaharaError. */

@@ -195,9 +195,13 @@ export async function votesSource(ctx: ReadContext): Promise<Address> {
   return getAddress(await readContract(ctx.publicClient, { ...governor(ctx), functionName: 'token' }))
 }
 
-/** Delegates the wallet's voting power (needed once, even to oneself: an undelegated balance has no votes). */
+/**
+ * Delegates the wallet's token voting power on SaharaToken (needed once, even to oneself: an
+ * undelegated balance has no votes). Staked SAHARA needs no delegation: SaharaVotes counts it for
+ * the staker's own account.
+ */
 export async function delegate(ctx: WriteContext, p: { delegatee: Address }): Promise<TxResult> {
-  const source = await votesSource(ctx)
+  const source = ctx.deployments.contracts.SaharaToken
   return run(ctx, errorCtx(ctx, 'delegate'), async () => {
     const account = requireAccount(ctx.walletClient, 'delegate')
     const { request } = await simulateContract(ctx.publicClient, { account, address: source, abi: saharaTokenAbi, functionName: 'delegate', args: [getAddress(p.delegatee)] })
