@@ -178,6 +178,7 @@ contract GovernanceBypassTest is ExecutionFixture {
         _add("NodeRegistry.setMinStake", address(nodes), abi.encodeCall(nodes.setMinStake, (1)), Gate.Owner);
         _add("NodeRegistry.setUnbondingDelay", address(nodes), abi.encodeCall(nodes.setUnbondingDelay, (1 days)), Gate.Owner);
         _add("NodeRegistry.setMaxNodeFeeBps", address(nodes), abi.encodeCall(nodes.setMaxNodeFeeBps, (100)), Gate.Owner);
+        _add("NodeRegistry.setStaking", address(nodes), abi.encodeCall(nodes.setStaking, (eve)), Gate.Owner);
         _add("PaymentChannels.transferOwnership", address(channels), abi.encodeCall(channels.transferOwnership, (eve)), Gate.Owner);
         _add("PaymentChannels.renounceOwnership", address(channels), abi.encodeCall(channels.renounceOwnership, ()), Gate.Owner);
         _add("PaymentChannels.upgradeToAndCall", address(channels), abi.encodeCall(channels.upgradeToAndCall, (address(new PaymentChannels()), "")), Gate.Owner);

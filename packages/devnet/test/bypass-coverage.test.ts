@@ -14,7 +14,7 @@ const PUBLIC: Record<string, string[]> = {
   LicenseRegistry: ['attachTerms', 'buyLicense', 'buyLicenseWithPermit', 'stopSales', 'approve', 'setApprovalForAll', 'transferFrom', 'safeTransferFrom', 'acceptOwnership'],
   ContributionShares: ['mint', 'mintBatch', 'setContributorSplit', 'acceptOwnership'],
   RevenueVault: ['pay', 'payWithPermit', 'claim', 'checkpoint', 'flushRoyalties', 'flushRoyaltiesBatch', 'syncSplit', 'acceptOwnership'],
-  NodeRegistry: ['register', 'registerWithPermit', 'addStake', 'requestExit', 'withdrawStake', 'serveAsset', 'stopServing', 'setEndpoint', 'setSigner', 'acceptOwnership'],
+  NodeRegistry: ['register', 'registerWithPermit', 'addStake', 'requestExit', 'withdrawStake', 'serveAsset', 'stopServing', 'setEndpoint', 'setSigner', 'acceptOwnership', 'slashBond' /* only NodeStaking (NotStaking) */],
   PaymentChannels: ['open', 'openWithAuthorization', 'openWithPermit', 'topUp', 'topUpWithPermit', 'settle', 'requestClose', 'withdraw', 'release', 'acceptOwnership'],
   ExactPayments: ['payExact', 'sweep', 'acceptOwnership'],
   VestingVault: ['release', 'setBeneficiary', 'acceptOwnership'],
