@@ -17,6 +17,18 @@ const PUBLIC: Record<string, string[]> = {
   NodeRegistry: ['register', 'registerWithPermit', 'addStake', 'requestExit', 'withdrawStake', 'serveAsset', 'stopServing', 'setEndpoint', 'setSigner', 'acceptOwnership', 'slashBond' /* only NodeStaking (NotStaking) */],
   PaymentChannels: ['open', 'openWithAuthorization', 'openWithPermit', 'topUp', 'topUpWithPermit', 'settle', 'requestClose', 'withdraw', 'release', 'acceptOwnership'],
   ExactPayments: ['payExact', 'sweep', 'acceptOwnership'],
+  // approve/reject/approveMilestone/cancelGrant/createRewardRound/closeRewardRound: the owner (the
+  // timelock) or the committee the DAO names with setCommittee, within the budget the DAO sets
+  // (NotOwnerOrCommittee otherwise; GrantPool.t.sol tests each); closeRewardRound is anyone's after the deadline.
+  GrantPool: [
+    'fund', 'sync', 'submitApplication', 'withdrawApplication', 'setRecipient', 'claimReward', 'approve', 'reject', 'approveMilestone',
+    'cancelGrant', 'createRewardRound', 'closeRewardRound', 'acceptOwnership',
+  ],
+  // onSelfBondChanged: NodeRegistry only; setCommission/unjail: the node's operator; slashForEquivocation: anyone with valid evidence.
+  NodeStaking: [
+    'delegate', 'undelegate', 'withdrawUnbonded', 'claimRewards', 'setCommission', 'unjail', 'onSelfBondChanged', 'notifyFees', 'fundEmissions',
+    'slashForEquivocation', 'acceptOwnership',
+  ],
   VestingVault: ['release', 'setBeneficiary', 'acceptOwnership'],
   MerkleAirdrop: ['claim', 'release', 'sweep', 'acceptOwnership'],
   // execute/executeBatch: open executor, only operations the governor scheduled and whose delay passed.
@@ -63,7 +75,7 @@ describe('governance bypass coverage', () => {
   })
 
   it('each upgradeable module has its upgrade and ownership transfer covered', () => {
-    for (const m of ['AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault', 'NodeRegistry', 'PaymentChannels', 'ExactPayments']) {
+    for (const m of ['AssetRegistry', 'LicenseRegistry', 'ContributionShares', 'RevenueVault', 'NodeRegistry', 'PaymentChannels', 'ExactPayments', 'GrantPool', 'NodeStaking']) {
       for (const f of ['upgradeToAndCall', 'transferOwnership', 'renounceOwnership', 'initialize']) assert.ok(tested.has(`${m}.${f}`), `${m}.${f}`)
     }
   })
