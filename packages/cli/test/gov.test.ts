@@ -2,45 +2,20 @@
 // change and a module upgrade each go propose -> vote -> queue -> execute through the CLI (time
 // advanced with evm_increaseTime); a step in the wrong state is one sentence and exit 1.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { getAddress, numberToHex, type Hex } from 'viem'
 import { loadArtifact, localChain, walletClientFor } from '@sahara/devnet'
 import { revenueVaultAbi } from '@sahara/sdk'
 import { useCliTestDevnet } from './utils/devnet.ts'
+import { cliRunner } from './utils/runCli.ts'
 
-const bin = fileURLToPath(new URL('../bin/sahara.mjs', import.meta.url))
 const IMPLEMENTATION_SLOT = '0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc'
-type Run = { code: number; stdout: string; stderr: string }
 
 describe('sahara gov', { timeout: 300_000 }, () => {
   const net = useCliTestDevnet('sahara-cli-gov-')
   const key = (i: number) => net.devnet.accounts[i]!.privateKey
 
-  function sahara(args: string[], opts: { key?: number } = {}): Promise<Run> {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
-    const full = ['--rpc-url', net.devnet.rpcUrl, '--deployments', net.devnet.deploymentsFile, ...args]
-    if (opts.key !== undefined) full.unshift('--private-key', key(opts.key))
-    return new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...full], { env, cwd: net.dir }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
-      })
-    })
-  }
-  async function json<T = any>(args: string[], opts: { key?: number } = {}): Promise<T> {
-    const r = await sahara([...args, '--json'], opts)
-    assert.equal(r.code, 0, `sahara ${args.join(' ')} failed: ${r.stderr}`)
-    return JSON.parse(r.stdout) as T
-  }
-  async function fails(args: string[], code: number, message: RegExp, opts: { key?: number } = {}): Promise<void> {
-    const r = await sahara(args, opts)
-    assert.equal(r.code, code, `sahara ${args.join(' ')}: ${r.stderr}`)
-    assert.equal(r.stdout, '')
-    const lines = r.stderr.trimEnd().split('\n')
-    assert.equal(lines.length, 1, `stderr should be one line, got:\n${r.stderr}`)
-    assert.match(lines[0]!.replace(/^error: /, ''), message)
-  }
+  const { sahara, json, fails } = cliRunner(net)
   const advance = async (seconds: number) => {
     const pc = net.devnet.publicClient
     await pc.request({ method: 'evm_increaseTime' as never, params: [numberToHex(seconds)] as never })

@@ -2,50 +2,22 @@
 // GrantPool holds the genesis grants bucket, is owned by the DAO timelock and has account 8 as its
 // committee. Amounts checked to the wei.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { decodeFunctionData, type Address } from 'viem'
 import { grantPoolAbi, saharaTokenAbi } from '@sahara/sdk'
 import { useCliTestDevnet } from './utils/devnet.ts'
+import { cliRunner } from './utils/runCli.ts'
 
-const bin = fileURLToPath(new URL('../bin/sahara.mjs', import.meta.url))
-type Run = { code: number; stdout: string; stderr: string }
 const E18 = 10n ** 18n
 const COMMITTEE = 8
 
 describe('sahara grants', { timeout: 300_000 }, () => {
   const net = useCliTestDevnet('sahara-cli-grants-')
-  const key = (i: number) => net.devnet.accounts[i]!.privateKey
   const addr = (i: number) => net.devnet.accounts[i]!.address
 
-  function sahara(args: string[], opts: { key?: number } = {}): Promise<Run> {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
-    const full = ['--rpc-url', net.devnet.rpcUrl, '--deployments', net.devnet.deploymentsFile, ...args]
-    if (opts.key !== undefined) full.unshift('--private-key', key(opts.key))
-    return new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...full], { env, cwd: net.dir }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
-      })
-    })
-  }
-  async function json<T = any>(args: string[], opts: { key?: number } = {}): Promise<T> {
-    const r = await sahara([...args, '--json'], opts)
-    assert.equal(r.code, 0, `sahara ${args.join(' ')} failed: ${r.stderr}`)
-    return JSON.parse(r.stdout) as T
-  }
-  async function fails(args: string[], code: number, message: string | RegExp, opts: { key?: number } = {}): Promise<void> {
-    const r = await sahara(args, opts)
-    assert.equal(r.code, code, `sahara ${args.join(' ')}: ${r.stderr}`)
-    assert.equal(r.stdout, '')
-    const lines = r.stderr.trimEnd().split('\n')
-    assert.equal(lines.length, 1, `stderr should be one line, got:\n${r.stderr}`)
-    const text = lines[0]!.replace(/^error: /, '')
-    if (typeof message === 'string') assert.equal(text, message)
-    else assert.match(text, message)
-  }
+  const { sahara, json, fails } = cliRunner(net)
   const balance = (account: Address) =>
     net.devnet.publicClient.readContract({ address: net.devnet.deployments.contracts.SaharaToken, abi: saharaTokenAbi, functionName: 'balanceOf', args: [account] })
 

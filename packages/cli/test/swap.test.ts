@@ -1,15 +1,12 @@
 // `sahara swap quote` and `sahara swap` end to end: the real bin against a devnet (real anvil,
 // random port) and its seeded SAHARA/USDT pool; amounts checked against the constant-product formula.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { devStablecoinAbi, formatAmount, uniswapV2PairAbi } from '@sahara/sdk'
 import type { Address } from 'viem'
 import { useCliTestDevnet } from './utils/devnet.ts'
+import { cliRunner } from './utils/runCli.ts'
 
-const bin = fileURLToPath(new URL('../bin/sahara.mjs', import.meta.url))
-type Run = { code: number; stdout: string; stderr: string }
 
 function expectedOut(amountIn: bigint, reserveIn: bigint, reserveOut: bigint): bigint {
   const inWithFee = amountIn * 997n
@@ -18,34 +15,9 @@ function expectedOut(amountIn: bigint, reserveIn: bigint, reserveOut: bigint): b
 
 describe('sahara swap', { timeout: 300_000 }, () => {
   const net = useCliTestDevnet('sahara-cli-swap-')
-  const key = (i: number) => net.devnet.accounts[i]!.privateKey
   const addr = (i: number) => net.devnet.accounts[i]!.address
 
-  function sahara(args: string[], opts: { key?: number } = {}): Promise<Run> {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
-    const full = ['--rpc-url', net.devnet.rpcUrl, '--deployments', net.devnet.deploymentsFile, ...args]
-    if (opts.key !== undefined) full.unshift('--private-key', key(opts.key))
-    return new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...full], { env, cwd: net.dir }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
-      })
-    })
-  }
-  async function json<T = any>(args: string[], opts: { key?: number } = {}): Promise<T> {
-    const r = await sahara([...args, '--json'], opts)
-    assert.equal(r.code, 0, `sahara ${args.join(' ')} failed: ${r.stderr}`)
-    return JSON.parse(r.stdout) as T
-  }
-  async function fails(args: string[], code: number, message: string | RegExp, opts: { key?: number } = {}): Promise<void> {
-    const r = await sahara(args, opts)
-    assert.equal(r.code, code, `sahara ${args.join(' ')}: ${r.stderr}`)
-    assert.equal(r.stdout, '')
-    const lines = r.stderr.trimEnd().split('\n')
-    assert.equal(lines.length, 1, `stderr should be one line, got:\n${r.stderr}`)
-    const text = lines[0]!.replace(/^error: /, '')
-    if (typeof message === 'string') assert.equal(text, message)
-    else assert.match(text, message)
-  }
+  const { sahara, json, fails } = cliRunner(net)
   const c = () => net.devnet.deployments.contracts
   const balance = (token: Address, account: Address) =>
     net.devnet.publicClient.readContract({ address: token, abi: devStablecoinAbi, functionName: 'balanceOf', args: [account] })
