@@ -2,9 +2,9 @@
 // delegators on one node, each measured call its own transaction (`forge test --isolate`), from
 // contracts/test/gas/Staking.gas.t.sol. Target: flat (the cost never grows with delegators), shown
 // as max/min per path.
-import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { runIsolatedForgeTests } from './forgeGas.ts'
 
 export type StakingGasRow = { step: string; gas: Record<string, number>; flatRatio: number }
 
@@ -26,15 +26,8 @@ export function parseStakingGasLogs(out: string): StakingGasRow[] {
 }
 
 export function runStakingBench(o: { here: string; forge: string }): StakingGasRow[] {
-  const contracts = path.join(o.here, '..', 'contracts')
-  const r = spawnSync(o.forge, ['test', '--match-contract', 'StakingGasTest', '--isolate', '-vv'], {
-    cwd: contracts,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-  })
-  if (r.status !== 0) throw new Error(`forge test failed (${r.status}):\n${((r.stdout ?? '') + (r.stderr ?? '')).slice(-4000)}`)
-  const rows = parseStakingGasLogs(r.stdout)
+  const out = runIsolatedForgeTests(o, ['--match-contract', 'StakingGasTest'])
+  const rows = parseStakingGasLogs(out)
   const counts = [...new Set(rows.flatMap((x) => Object.keys(x.gas)))].sort((a, b) => Number(a) - Number(b))
   console.log('\nstaking gas, each call as its own transaction, by number of delegators on the node:')
   console.log(`  ${'step'.padEnd(18)} ${counts.map((c) => c.padStart(9)).join(' ')}  max/min`)
