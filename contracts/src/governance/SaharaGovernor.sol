@@ -27,10 +27,10 @@ import {IVotingPowerSource} from "../interfaces/IVotingPowerSource.sol";
 /// @dev Voting power seam: the votes source (`token()`) is an `IVotingPowerSource`, read only through
 ///      `getPastVotes(account, snapshot)` / `getPastTotalSupply(snapshot)`, so power is frozen at the
 ///      proposal snapshot (tokens bought or delegated afterwards do not count: no flash-loan voting).
-///      Today the source is SaharaToken; when staking lands it becomes an aggregator of token +
-///      staked votes (see IVotingPowerSource) and a new governor is deployed on it (the source is
-///      immutable so it never changes under a live proposal). Timepoints are Unix seconds, so the
-///      delay and period are in seconds.
+///      A deployment with node staking uses SaharaVotes (token + staked votes, see
+///      IVotingPowerSource); one without uses SaharaToken. The source is immutable so it never
+///      changes under a live proposal. Timepoints are Unix seconds, so the delay and period are in
+///      seconds.
 contract SaharaGovernor is
     Governor,
     GovernorSettings,
@@ -40,7 +40,7 @@ contract SaharaGovernor is
     GovernorPreventLateQuorum,
     GovernorTimelockControl
 {
-    /// @param source Voting power source (SaharaToken today; an aggregator once staking exists).
+    /// @param source Voting power source (SaharaVotes with node staking, else SaharaToken).
     /// @param timelock_ The SaharaTimelock that queues and executes proposals.
     /// @param votingDelay_ Seconds between proposing and the snapshot / start of voting.
     /// @param votingPeriod_ Seconds voting stays open.

@@ -6,8 +6,7 @@ import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
 /// @title IVotingPowerSource
 /// @notice Where SaharaGovernor reads voting power and the quorum base from: an ERC-5805 votes
 ///         source with an ERC-6372 *timestamp* clock ("mode=timestamp").
-/// @dev Today the source is SaharaToken itself. When staking lands, the source becomes an
-///      aggregator implementing this interface whose
+/// @dev SaharaToken itself, or (with node staking) the SaharaVotes aggregator, whose
 ///      - `getPastVotes(account, t)` = token votes at `t` + staked votes at `t` (both checkpointed, so
 ///        power is always read at the proposal snapshot and cannot be flash-borrowed),
 ///      - `getPastTotalSupply(t)` = the SAHARA supply at `t` (staked tokens are still part of it, so
