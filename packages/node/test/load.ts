@@ -15,7 +15,20 @@ import { parseArgs } from 'node:util'
 import type { Address, Hex } from 'viem'
 import { ASSET, LaneClient } from './helpers.ts'
 
-export type LoadResult = { mode: string; connections: number; seconds: number; calls: number; rps: number; errors: number; p50ms: number; p90ms: number; p99ms: number; statuses: Record<number, number> }
+export type LoadResult = {
+  mode: string
+  connections: number
+  seconds: number
+  calls: number
+  rps: number
+  errors: number
+  p50ms: number
+  p90ms: number
+  p99ms: number
+  statuses: Record<number, number>
+  /** CPU time of the load generator's process per measured call (µs): the client's share of the machine. */
+  clientCpuUsPerCall: number
+}
 
 export type LoadOptions = {
   url: string
@@ -134,8 +147,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   errors = 0
   measuring = true
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   await new Promise((r) => setTimeout(r, o.durationMs))
   measuring = false
+  const cpu = process.cpuUsage(cpu0)
   const seconds = (performance.now() - t0) / 1000
   stop = true
   await Promise.all(loops)
@@ -153,6 +168,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     p90ms: Number(percentile(sorted, 90).toFixed(2)),
     p99ms: Number(percentile(sorted, 99).toFixed(2)),
     statuses,
+    clientCpuUsPerCall: Math.round((cpu.user + cpu.system) / Math.max(1, lat.length)),
   }
 }
 

@@ -1,6 +1,6 @@
 /** Per-stage cost of the paid path without HTTP (µs per call): node --import tsx test/microbench.ts */
 import { ChannelCache } from '../src/chain/channelCache.ts'
-import { ReceiptBatchSigner } from '../src/payments/eip712.ts'
+import { ReceiptBatchSigner, recoverVoucherSigner, VoucherRecoverer } from '../src/payments/eip712.ts'
 import { parseTicket } from '../src/payments/headers.ts'
 import { merkleLevels, merkleTree, sha256 } from '../src/payments/merkle.ts'
 import { PaymentProcessor } from '../src/payments/processor.ts'
@@ -54,6 +54,17 @@ const tree = merkleLevels(leaves.slice(0, 64))
 const tail = receiptGroupTail(12, leaves[0]!, '0x' + 'cd'.repeat(65))
 time('receipt header (format 2)', () => { for (let i = 0; i < N; i++) compactReceiptHeader({ nodeId: 1n, requestHash: leaves[i]!, responseHash: leaves[i]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: 3n, cumulative: 1000n, index: 4n }, tail, tree.proofB64(i % 64)) })
 time('receipt header (format 1)', () => { for (let i = 0; i < N; i++) receiptHeaderV1({ nodeId: 1n, requestHash: leaves[i]!, responseHash: leaves[i]!, assetId: ASSET, version: 1n, units: 1n, price: 1000n, channelId: 1n, lane: 3n, cumulative: 1000n, index: 4n }, leaves[i]!, tree.proofHex(i % 64), '0x' + 'ab'.repeat(32), '12', '0x' + 'cd'.repeat(65)) })
+{
+  // once per chain of ~1024 calls per lane: a new voucher's signer
+  const vs = clients.map((c) => c.voucher)
+  let t0 = performance.now()
+  for (const v of vs) await recoverVoucherSigner(domain, v)
+  console.log('voucher recovery (viem, noble)'.padEnd(34), ((performance.now() - t0) * 1000 / vs.length).toFixed(0), 'us/voucher')
+  const rec = new VoucherRecoverer(domain)
+  t0 = performance.now()
+  for (const v of vs) await rec.recover(v)
+  console.log('voucher recovery (libsecp256k1)'.padEnd(34), ((performance.now() - t0) * 1000 / vs.length).toFixed(0), 'us/voucher')
+}
 const signer = new ReceiptBatchSigner(domain, NODE_KEY)
 let t = performance.now()
 for (let i = 0; i < 200; i++) await signer.sign(1n, ('0x' + leaves[i]!.toString('hex')) as `0x${string}`, BigInt(i))

@@ -2,12 +2,19 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { startNode } from '../src/node.ts'
 import { Store } from '../src/store/db.ts'
-import { ASSET, FakeChain, LaneClient, UNIT_PRICE, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
+import { recoverAddress, type Hex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { ReceiptBatchSigner } from '../src/payments/eip712.ts'
+import { sha256, verifyProof } from '../src/payments/merkle.ts'
+import { encodeReceipt, parseCompactReceiptHeader, type ReceiptFields } from '../src/payments/receipt.ts'
+import { inlineWriter, workerWriter } from '../src/store/groupWriter.ts'
+import { ASSET, CHAIN_ID, CHANNELS, FakeChain, LaneClient, NODE_KEY, UNIT_PRICE, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 describe('store: restart rebuild and idempotent settlement', () => {
-  it('rebuilds lanes from SQLite: the chain continues, replays stay refused, receipts persist', async () => {
+  for (const groupWriter of ['inline', 'worker'] as const)
+  it(`rebuilds lanes from SQLite: the chain continues, replays stay refused, receipts persist (${groupWriter} group writer)`, async () => {
     const tmp = tempDir()
     const chain = new FakeChain()
     chain.openChannel(1n)
@@ -15,7 +22,8 @@ describe('store: restart rebuild and idempotent settlement', () => {
     const b = new LaneClient(1n, ASSET, 1n, 32)
     await a.newChain(0n)
     await b.newChain(0n)
-    let node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const config = () => testConfig(tmp.dir, { groupWriter })
+    let node = await startNode(config(), { chain, manualSettlement: true })
     const inv = (h: Record<string, string>) => post(`${node.url}/v1/invoke/${ASSET}`, { q: 1 }, h)
     let last: Record<string, string> = {}
     for (let i = 0; i < 5; i++) assert.equal((await inv((last = a.next()))).status, 200)
@@ -23,7 +31,7 @@ describe('store: restart rebuild and idempotent settlement', () => {
     const seqBefore = node.internals.store.lastGroupSeq()
     await node.close({ settle: false })
 
-    node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    node = await startNode(config(), { chain, manualSettlement: true })
     assert.equal(node.internals.processor.lanes.size, 2)
     // the last ticket again for another request: refused (the same request would be answered again)
     assert.equal((await post(`${node.url}/v1/invoke/${ASSET}`, { q: 2 }, { 'x-sahara-ticket': last['x-sahara-ticket']! })).status, 409)
@@ -39,6 +47,38 @@ describe('store: restart rebuild and idempotent settlement', () => {
     assert.equal((store.db.prepare('SELECT SUM(count) AS n FROM receipt_groups').get() as { n: number }).n, 9)
     assert.equal((store.db.prepare('SELECT COUNT(*) AS n FROM vouchers').get() as { n: number }).n, 2)
     store.close()
+    tmp.cleanup()
+  })
+
+  it('the inline and the thread group writers store the same rows and hand out the same verifiable receipts', async () => {
+    const tmp = tempDir()
+    const domain = { chainId: CHAIN_ID, verifyingContract: CHANNELS }
+    const big = 2n ** 200n + 12345n // above 64 bits: the slow path of the word encoding
+    const receipts: ReceiptFields[] = Array.from({ length: 7 }, (_, i) => ({
+      nodeId: 1n, requestHash: sha256(Buffer.from([i])), responseHash: sha256(Buffer.from([i, 1])), assetId: ASSET, version: 3n, units: 1n,
+      price: i === 6 ? big : UNIT_PRICE, channelId: 5n + BigInt(i % 2), lane: BigInt(i), cumulative: i === 5 ? 2n ** 64n + 1n : BigInt(i + 1) * UNIT_PRICE, index: BigInt(i + 1),
+    }))
+    const input = { seq: 4, receipts, deltas: '[]', vouchers: [] as [string, string][] }
+    const a = new Store(join(tmp.dir, 'a.sqlite'))
+    const inline = await inlineWriter(a, new ReceiptBatchSigner(domain, NODE_KEY), 1n).write(input)
+    const worker = workerWriter({ file: join(tmp.dir, 'b.sqlite'), synchronous: 'NORMAL', ...domain, privateKey: NODE_KEY, nodeId: 1n })
+    const threaded = await worker.write(input)
+    await worker.close()
+    // RFC 6979 signatures are deterministic: the two paths must agree byte for byte
+    assert.deepEqual(threaded.headers, inline.headers)
+    const b = new Store(join(tmp.dir, 'b.sqlite'))
+    const row = (s: Store) => s.db.prepare('SELECT seq, root, count, signature, receipts FROM receipt_groups').all()
+    assert.deepEqual(row(b), row(a))
+    assert.equal(row(a).length, 1)
+    for (const [i, h] of inline.headers.entries()) {
+      const r = parseCompactReceiptHeader(h)
+      assert.deepEqual(r.fields, receipts[i])
+      assert.ok(verifyProof(r.groupRoot, sha256(encodeReceipt(r.fields)), r.proof))
+      const digest = new ReceiptBatchSigner(domain, NODE_KEY).digest(1n, ('0x' + r.groupRoot.toString('hex')) as Hex, 4n)
+      assert.equal(await recoverAddress({ hash: digest, signature: r.signature as Hex }), privateKeyToAccount(NODE_KEY).address)
+    }
+    a.close()
+    b.close()
     tmp.cleanup()
   })
 

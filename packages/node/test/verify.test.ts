@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { encodeAbiParameters, hashTypedData, recoverAddress, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { ConflictError, InvalidProofError, MalformedError, PaymentRequiredError } from '../src/errors.ts'
-import { channelsDomain, receiptBatchTypes, ReceiptBatchSigner } from '../src/payments/eip712.ts'
+import { channelsDomain, nativeSigning, receiptBatchTypes, ReceiptBatchSigner, VoucherRecoverer, VoucherSignatureError, voucherTypes } from '../src/payments/eip712.ts'
 import { formatTicket, parseTicket, parseVoucherHeader } from '../src/payments/headers.ts'
 import { merkleLevels, merkleRoot, merkleTree, sha256, verifyProof } from '../src/payments/merkle.ts'
 import { compactReceiptHeader, decodeReceipt, encodeReceipt, parseCompactReceiptHeader, receiptGroupTail, receiptHeader, receiptHeaderV1, receiptJson, receiptLeaf, type ReceiptFields } from '../src/payments/receipt.ts'
@@ -11,7 +11,7 @@ import { decodeReceiptHeader as sdkDecodeReceiptHeader, encodeCompactReceiptHead
 import { ChannelStatus, type ChannelInfo } from '../src/payments/types.ts'
 import { checkDeposit, checkTicket, checkVoucherCumulative, checkVoucherTerms, laneTotal, newLane } from '../src/payments/verify.ts'
 import { bestEntry, needsTail } from '../src/settlement/plan.ts'
-import { CHANNELS, CHAIN_ID, LaneClient, NODE_KEY, TOKEN, UNIT_PRICE } from './helpers.ts'
+import { CHANNELS, CHAIN_ID, LaneClient, NODE_KEY, OTHER_KEY, PAYER_KEY, TOKEN, UNIT_PRICE } from './helpers.ts'
 
 const ch = (o: Partial<ChannelInfo> = {}): ChannelInfo => ({ payer: TOKEN, signer: TOKEN, nodeId: 1n, token: TOKEN, deposit: 10_000n, settled: 0n, closesAt: 0n, status: ChannelStatus.Open, ...o })
 
@@ -170,6 +170,46 @@ describe('receipts and Merkle tree', () => {
     const digest = hashTypedData({ domain: channelsDomain(d), types: receiptBatchTypes, primaryType: 'ReceiptBatch', message: { nodeId: 1n, root, sequence: 9n } })
     assert.equal(s.digest(1n, root, 9n), digest)
     assert.equal(await recoverAddress({ hash: digest, signature: await s.sign(1n, root, 9n) }), privateKeyToAccount(NODE_KEY).address)
+  })
+})
+
+describe('voucher signer recovery (libsecp256k1)', () => {
+  const domain = { chainId: CHAIN_ID, verifyingContract: CHANNELS }
+  const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
+  const rnd = (bytes: number) => BigInt('0x0' + Buffer.from(Array.from({ length: bytes }, () => Math.floor(Math.random() * 256))).toString('hex'))
+  it('uses the native binding on this machine', () => assert.equal(nativeSigning, true))
+  it('recovers the signer of random vouchers exactly as viem does, and a digest equal to EIP-712', async () => {
+    const r = new VoucherRecoverer(domain)
+    for (let i = 0; i < 24; i++) {
+      const message = { channelId: rnd(1 + (i % 32)), lane: rnd(i % 3), assetId: rnd(8), cumulative: rnd(1 + (i % 32)), anchor: ('0x' + rnd(32).toString(16).padStart(64, '0')) as Hex, unitPrice: rnd(12), maxUnits: rnd(4), expiresAt: rnd(5) }
+      const key = i % 2 ? PAYER_KEY : OTHER_KEY
+      const signature = await privateKeyToAccount(key).signTypedData({ domain: channelsDomain(domain), types: voucherTypes, primaryType: 'Voucher', message })
+      const hash = hashTypedData({ domain: channelsDomain(domain), types: voucherTypes, primaryType: 'Voucher', message })
+      assert.equal('0x' + Buffer.from(r.digest(message)).toString('hex'), hash)
+      assert.equal(await r.recover({ ...message, signature }), privateKeyToAccount(key).address)
+    }
+  })
+  it('another chain or contract recovers another address', async () => {
+    const c = new LaneClient(1n, 7n, 0n, 4)
+    await c.newChain(0n)
+    assert.equal(await new VoucherRecoverer(domain).recover(c.voucher), privateKeyToAccount(PAYER_KEY).address)
+    assert.notEqual(await new VoucherRecoverer({ ...domain, chainId: CHAIN_ID + 1 }).recover(c.voucher), privateKeyToAccount(PAYER_KEY).address)
+    assert.notEqual(await new VoucherRecoverer({ ...domain, verifyingContract: TOKEN }).recover(c.voucher), privateKeyToAccount(PAYER_KEY).address)
+  })
+  it('refuses what the contract refuses: high s, v other than 27/28', async () => {
+    const c = new LaneClient(1n, 7n, 0n, 4)
+    await c.newChain(0n)
+    const sig = Buffer.from(c.voucher.signature.slice(2), 'hex')
+    // (r, n - s, v flipped) is the same point's other valid ECDSA signature: ecrecover accepts it, OpenZeppelin does not
+    const s = BigInt('0x' + sig.toString('hex', 32, 64))
+    const high = Buffer.concat([sig.subarray(0, 32), Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex'), Buffer.from([sig[64] === 27 ? 28 : 27])])
+    const r = new VoucherRecoverer(domain)
+    await assert.rejects(r.recover({ ...c.voucher, signature: ('0x' + high.toString('hex')) as Hex }), (e: Error) => e instanceof VoucherSignatureError && /high s/.test(e.message))
+    for (const v of [0, 1, 29]) {
+      const bad = Buffer.from(sig)
+      bad[64] = v
+      await assert.rejects(r.recover({ ...c.voucher, signature: ('0x' + bad.toString('hex')) as Hex }), (e: Error) => e instanceof VoucherSignatureError && /27 or 28/.test(e.message))
+    }
   })
 })
 

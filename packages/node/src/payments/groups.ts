@@ -1,13 +1,12 @@
-import { laneRow, RECEIPT_ROW, voucherJson, type LaneDelta, type Store } from '../store/db.ts'
+import { laneRow, voucherJson, type LaneDelta, type Store } from '../store/db.ts'
 import type { GroupWriter } from '../store/groupWriter.ts'
-import { merkleLevels, sha256 } from './merkle.ts'
-import { compactReceiptHeader, encodeReceiptInto, receiptGroupTail, RECEIPT_BYTES, type ReceiptFields } from './receipt.ts'
+import type { ReceiptFields } from './receipt.ts'
 import type { LaneState } from './verify.ts'
 import type { SignedVoucher } from './types.ts'
 
 type LaneSnap = { state: LaneState; units: number; head: Buffer; voucher: SignedVoucher }
 
-/** One paid call waiting for its group to commit (encoded and hashed to its leaf at commit). */
+/** One paid call waiting for its group to commit (the writer encodes and hashes it to its leaf). */
 export type PendingReceipt = {
   fields: ReceiptFields
   /** Lane snapshot taken when the call was accepted (channel calls); persisted with the group. */
@@ -99,18 +98,6 @@ export class GroupCommitter {
 
   private async write(batch: PendingReceipt[], seq: number): Promise<void> {
     try {
-      // Rows are leaf (32) | abi.encode(fields) (352): encode in place, hash the encoding in place.
-      const packed = Buffer.allocUnsafeSlow(batch.length * RECEIPT_ROW).fill(0) // unpooled: the clone copies the whole ArrayBuffer
-      const leaves: Buffer[] = new Array(batch.length)
-      for (let i = 0; i < batch.length; i++) {
-        const off = i * RECEIPT_ROW
-        encodeReceiptInto(packed, off + 32, batch[i]!.fields)
-        const leaf = sha256(packed.subarray(off + 32, off + 32 + RECEIPT_BYTES))
-        leaf.copy(packed, off)
-        leaves[i] = leaf
-      }
-      const tree = merkleLevels(leaves)
-      const root = tree.root
       // Latest state per lane (the batch is in acceptance order) and the vouchers first used in it;
       // the delta strings are built once per lane, not once per receipt.
       const latest = new Map<string, { snap: NonNullable<PendingReceipt['lane']>; voucherChanged: boolean }>()
@@ -131,7 +118,7 @@ export class GroupCommitter {
       }
       const pendingLanes = this.committedPending
       this.committedPending = new Map()
-      const { signature, signUs } = await this.writer.write({ seq, root: new Uint8Array(root), receipts: packed, deltas: JSON.stringify(deltas), vouchers })
+      const { headers, signUs } = await this.writer.write({ seq, receipts: batch.map((p) => p.fields), deltas: JSON.stringify(deltas), vouchers })
       for (const [k, v] of pendingLanes) this.dirty.set(k, v)
       this.lastCommittedSeq = seq
       if (seq - this.snapshotSeq >= this.snapshotEvery) this.snapshot(seq)
@@ -140,11 +127,7 @@ export class GroupCommitter {
       this.stats.receipts += batch.length
       if (this.stats.unsettledReceipts === 0) this.stats.oldestUnsettledAt = Date.now()
       this.stats.unsettledReceipts += batch.length
-      const tail = receiptGroupTail(seq, root, signature)
-      for (let i = 0; i < batch.length; i++) {
-        const p = batch[i]!
-        p.done(null, compactReceiptHeader(p.fields, tail, tree.proofB64(i)))
-      }
+      for (let i = 0; i < batch.length; i++) batch[i]!.done(null, headers[i])
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e))
       this.onFailure(err, batch)

@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import { ChannelCache, type ChannelEntry } from '../chain/channelCache.ts'
 import { MalformedError, PaymentRequiredError } from '../errors.ts'
-import { recoverVoucherSigner, type ChannelsDomain } from './eip712.ts'
+import { VoucherRecoverer, VoucherSignatureError, type ChannelsDomain } from './eip712.ts'
 import { parseVoucherHeader } from './headers.ts'
 import type { SignedVoucher, Ticket } from './types.ts'
 import {
@@ -47,11 +47,14 @@ export type ProcessorOptions = {
 export class PaymentProcessor {
   readonly lanes = new Map<string, LaneState>()
   private readonly freshVoucher = new Set<string>()
+  private readonly recoverer: VoucherRecoverer
 
   constructor(
     private readonly channels: ChannelCache,
     private readonly o: ProcessorOptions,
-  ) {}
+  ) {
+    this.recoverer = new VoucherRecoverer(o.domain)
+  }
 
   /** Startup: installs persisted lanes and seeds the channel totals. */
   restore(lanes: LaneState[]): void {
@@ -76,8 +79,8 @@ export class PaymentProcessor {
       throw new PaymentRequiredError('unknown_channel', `Channel ${t.channelId} does not exist.`)
     }
     checkVoucherTerms(v, t, ch.info, { nodeId: this.o.nodeId, token: terms.token, unitPrice: terms.unitPrice, now: this.o.now(), minVoucherLifetime: this.o.minVoucherLifetime, closeSafetyMargin: this.o.closeSafetyMargin })
-    const signer = await recoverVoucherSigner(this.o.domain, v).catch(() => {
-      throw new MalformedError('malformed_voucher', 'The voucher signature cannot be recovered.')
+    const signer = await this.recoverer.recover(v).catch((e: unknown) => {
+      throw new MalformedError('malformed_voucher', e instanceof VoucherSignatureError ? e.message : 'The voucher signature cannot be recovered.')
     })
     checkVoucherSigner(signer, ch.info)
     // state may have moved while awaiting: the voucher must still carry exactly what is owed

@@ -129,10 +129,37 @@ export function receiptJson(r: ReceiptFields, leaf: Buffer, proof: readonly Buff
  * (receiptGroupTail) and each tree node's `.<sibling>` once (merkleLevels().proofB64).
  */
 export function compactReceiptHeader(r: ReceiptFields, groupTail: string, proofB64: string): string {
+  return receiptPrefix(r) + groupTail + proofB64
+}
+
+/** `r2.<fields>`: the part of a format-2 header known before the group commits. */
+export function receiptPrefix(r: ReceiptFields): string {
   return (
     `r2.${r.nodeId}.${r.requestHash.toString('base64url')}.${r.responseHash.toString('base64url')}.${r.assetId}.${r.version}.${r.units}` +
-    `.${r.price}.${r.channelId}.${r.lane}.${r.cumulative}.${r.index}${groupTail}${proofB64}`
+    `.${r.price}.${r.channelId}.${r.lane}.${r.cumulative}.${r.index}`
   )
+}
+
+/**
+ * Inverse of receiptPrefix for prefixes this node built itself (the group writer thread receives
+ * them): no validation beyond the shape, since they never come from the network.
+ */
+export function parseReceiptPrefix(s: string): ReceiptFields {
+  const p = s.split('.')
+  if (p.length !== 12 || p[0] !== 'r2') throw new Error(`not a receipt prefix: ${s.slice(0, 40)}`)
+  return {
+    nodeId: BigInt(p[1]!),
+    requestHash: Buffer.from(p[2]!, 'base64url'),
+    responseHash: Buffer.from(p[3]!, 'base64url'),
+    assetId: BigInt(p[4]!),
+    version: BigInt(p[5]!),
+    units: BigInt(p[6]!),
+    price: BigInt(p[7]!),
+    channelId: BigInt(p[8]!),
+    lane: BigInt(p[9]!),
+    cumulative: BigInt(p[10]!),
+    index: BigInt(p[11]!),
+  }
 }
 
 /** `.<sequence>.<groupRoot>.<signature>` of a group, for compactReceiptHeader. */

@@ -1,12 +1,15 @@
 /** Fixed-width big-endian uint256 helpers for the receipt encoding (no viem on the hot path). */
 
 const TWO48 = 2n ** 48n
+const TWO64 = 2n ** 64n
 export const MAX_U256 = 2n ** 256n - 1n
 
 /** Writes `v` as a 32-byte big-endian word at `off` (the buffer must be zero-filled there). */
 export function writeU256(buf: Buffer, off: number, v: bigint): void {
   if (v < TWO48) {
     buf.writeUIntBE(Number(v), off + 26, 6)
+  } else if (v < TWO64) {
+    buf.writeBigUInt64BE(v, off + 24)
   } else {
     buf.write(v.toString(16).padStart(64, '0'), off, 32, 'hex')
   }
