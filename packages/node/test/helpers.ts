@@ -149,7 +149,10 @@ export class LaneClient {
   ) {}
 
   /** New chain + voucher with `cumulative` (what the lane owes so far). */
-  async newChain(cumulative: bigint, o: { key?: Hex; domain?: { chainId: number; verifyingContract: Address }; unitPrice?: bigint; expiresAt?: bigint; maxUnits?: bigint } = {}): Promise<void> {
+  async newChain(
+    cumulative: bigint,
+    o: { key?: Hex; domain?: { chainId: number; verifyingContract: Address }; unitPrice?: bigint; expiresAt?: bigint; maxUnits?: bigint; sign?: (message: Omit<SignedVoucher, 'signature'>) => Hex } = {},
+  ): Promise<void> {
     const s: Buffer = Buffer.from(Array.from({ length: 32 }, () => Math.floor(Math.random() * 256)))
     const chain: Buffer[] = [s]
     for (let i = 0; i < this.length; i++) chain.unshift(sha256(chain[0]!))
@@ -165,12 +168,14 @@ export class LaneClient {
       maxUnits: o.maxUnits ?? BigInt(this.length),
       expiresAt: o.expiresAt ?? BigInt(Math.floor(Date.now() / 1000) + 86_400),
     }
-    const signature = await privateKeyToAccount(o.key ?? PAYER_KEY).signTypedData({
-      domain: channelsDomain(o.domain ?? { chainId: CHAIN_ID, verifyingContract: CHANNELS }),
-      types: voucherTypes,
-      primaryType: 'Voucher',
-      message,
-    })
+    const signature = o.sign
+      ? o.sign(message)
+      : await privateKeyToAccount(o.key ?? PAYER_KEY).signTypedData({
+          domain: channelsDomain(o.domain ?? { chainId: CHAIN_ID, verifyingContract: CHANNELS }),
+          types: voucherTypes,
+          primaryType: 'Voucher',
+          message,
+        })
     this.voucher = { ...message, signature }
     this.sentVoucher = false
   }
