@@ -13,19 +13,24 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const args = new Set(process.argv.slice(2))
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
 
-/** Runs a command, streaming its output through while keeping a copy for parsing. */
-function run(cmd, argv, cwd) {
+/**
+ * Runs a command, keeping a copy of its output for parsing; the output streams through, or with
+ * `quiet` is printed as one block when it ends (so two suites running at once do not interleave).
+ */
+function run(cmd, argv, cwd, title, quiet = false) {
+  if (!quiet) console.log(title)
   return new Promise((resolve) => {
     const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } })
     let out = ''
     child.stdout.on('data', (d) => {
       out += d
-      process.stdout.write(d)
+      if (!quiet) process.stdout.write(d)
     })
     child.stderr.on('data', (d) => {
       out += d
-      process.stderr.write(d)
+      if (!quiet) process.stderr.write(d)
     })
+    if (quiet) child.on('close', () => process.stdout.write(`${title}\n${out}`))
     child.on('error', (err) => resolve({ code: 127, out: `${out}\n${err.message}` }))
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), out: stripAnsi(out) }))
   })
@@ -66,10 +71,12 @@ function forgeBinary() {
   return existsSync(native) ? native : path.join(root, 'node_modules', '.bin', 'forge')
 }
 
-async function forgeSuite() {
+async function forgeSuite(quiet) {
   const forge = forgeBinary()
-  console.log('\n=== forge test (contracts/) ===\n')
-  const { code, out } = await run(forge, ['test', '--no-match-path', 'test/bench/*'], path.join(root, 'contracts'))
+  // Beside the TypeScript suite, forge gets one thread: those tests mostly wait on anvil and
+  // child processes, so the two overlap well on a 2-core machine.
+  const threads = quiet ? ['--threads', '1'] : []
+  const { code, out } = await run(forge, ['test', '--no-match-path', 'test/bench/*', ...threads], path.join(root, 'contracts'), '\n=== forge test (contracts/) ===\n', quiet)
   // "Ran 4 test suites in 33.08s (36.21s CPU time): 76 tests passed, 0 failed, 0 skipped (76 total tests)"
   const m = /Ran \d+ test suites? in .*?: (\d+) tests? passed, (\d+) failed, (\d+) skipped/.exec(out)
   const passed = m ? Number(m[1]) : 0
@@ -88,9 +95,8 @@ async function forgeSuite() {
  * Gas gate: the deterministic tests (unit + gas, no fuzzing) must use exactly the gas recorded in
  * the committed contracts/.gas-snapshot. After an intended change: `npm run snapshot -w @sahara/contracts`.
  */
-async function gasSnapshotCheck() {
-  console.log('\n=== forge snapshot --check (contracts/.gas-snapshot) ===\n')
-  const { code } = await run(forgeBinary(), ['snapshot', '--check', '--match-path', 'test/{unit,gas}/*', '--no-match-test', 'testFuzz'], path.join(root, 'contracts'))
+async function gasSnapshotCheck(quiet) {
+  const { code } = await run(forgeBinary(), ['snapshot', '--check', '--match-path', 'test/{unit,gas}/*', '--no-match-test', 'testFuzz'], path.join(root, 'contracts'), '\n=== forge snapshot --check (contracts/.gas-snapshot) ===\n', quiet)
   results.push({ name: 'gas snapshot', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, code })
 }
 
@@ -102,7 +108,7 @@ async function tsSuite() {
     return
   }
   for (const f of files) console.log(`  ${f}`)
-  const { code, out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...files], root)
+  const { code, out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...files], root, '')
   const count = (label) => {
     const all = [...out.matchAll(new RegExp(`^\\s*(?:ℹ|#)\\s*${label} (\\d+)\\s*$`, 'gm'))]
     return all.length ? Number(all[all.length - 1][1]) : 0
@@ -113,11 +119,20 @@ async function tsSuite() {
   results.push({ name: 'ts', passed, failed, code })
 }
 
-if (!args.has('--no-forge')) {
-  await forgeSuite()
-  await gasSnapshotCheck()
-}
-if (!args.has('--no-ts')) await tsSuite()
+// The forge suites and the TypeScript suite run at the same time (forge's output is printed in one
+// block when it ends) unless SAHARA_TEST_SERIAL=1.
+const forge = !args.has('--no-forge')
+const ts = !args.has('--no-ts')
+const parallel = forge && ts && process.env.SAHARA_TEST_SERIAL !== '1'
+const forgeDone = forge
+  ? (async () => {
+      await forgeSuite(parallel)
+      await gasSnapshotCheck(parallel)
+    })()
+  : Promise.resolve()
+if (!parallel) await forgeDone
+if (ts) await tsSuite()
+await forgeDone
 
 console.log('\n=== summary ===')
 for (const r of results) console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code})`)
