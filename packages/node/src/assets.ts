@@ -42,7 +42,7 @@ async function buildRuntime(cfg: AssetConfig, r: Resolved, config: NodeConfig, s
       if (!r.contentCid || !r.metadataCid) throw new Error('the model has no content/metadata CID')
       // ContentStore.get verifies the bytes against the CID the chain names for this version
       const [model, manifest] = await Promise.all([store.get(r.contentCid), store.get(r.metadataCid)])
-      return onnxRuntime(model, parseModelManifest(manifest))
+      return onnxRuntime(model, parseModelManifest(manifest), { threads: cfg.onnxThreads ?? 1 })
     }
     case 'agent': {
       if (!r.contentCid) throw new Error('the agent has no content CID')

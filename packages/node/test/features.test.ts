@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseFeatures } from '../src/runtimes/onnx.ts'
+import { ConfigError } from '../src/errors.ts'
+import { TOKEN, tempDir, testConfig } from './helpers.ts'
 
 const NAMES = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'] as const
 const ADELIE = [39.1, 18.7, 181, 3750]
@@ -21,5 +23,18 @@ describe('classifier inputs', () => {
   it('rejects text that is not k=v pairs, with the offending part in the message', () => {
     assert.throws(() => parseFeatures('bill_length_mm=39.1 and then some', NAMES), /Cannot read "and then some"/)
     assert.throws(() => parseFeatures('tell me about penguins', NAMES), /use k=v pairs or a JSON array of 4 numbers/)
+  })
+})
+
+describe('node config: onnxThreads', () => {
+  it('defaults to one intra-op thread and refuses values outside 1..256 with a sentence', () => {
+    const tmp = tempDir()
+    const base = { runtime: 'onnx', name: 'm', assetId: '21', unitPrice: '5', token: TOKEN, version: 1 }
+    assert.equal(testConfig(tmp.dir, { assets: [base] }).assets[0]!.onnxThreads, undefined)
+    assert.equal(testConfig(tmp.dir, { assets: [{ ...base, onnxThreads: 4 }] }).assets[0]!.onnxThreads, 4)
+    for (const bad of [0, 1.5, 257, -1]) {
+      assert.throws(() => testConfig(tmp.dir, { assets: [{ ...base, onnxThreads: bad }] }), (e: Error) => e instanceof ConfigError && /onnxThreads must be/.test(e.message))
+    }
+    tmp.cleanup()
   })
 })

@@ -74,9 +74,9 @@ function softmaxIfNeeded(xs: number[]): number[] {
 }
 
 /** ONNX classifier on onnxruntime-node's CPU backend (loaded lazily: its native binding is large). */
-export async function onnxRuntime(modelBytes: Uint8Array, manifest: ModelManifest): Promise<Runtime> {
+export async function onnxRuntime(modelBytes: Uint8Array, manifest: ModelManifest, o: { threads?: number } = {}): Promise<Runtime> {
   const ort = await import('onnxruntime-node')
-  const session = await ort.InferenceSession.create(modelBytes)
+  const session = await ort.InferenceSession.create(modelBytes, { intraOpNumThreads: o.threads ?? 1, interOpNumThreads: 1 })
   const input = manifest.inputs[0]!
   const classify = async (raw: unknown) => {
     const x = parseFeatures(raw, input.features)
