@@ -12,7 +12,17 @@ import { computeCid, createSaharaClient } from '@sahara/sdk'
 import { paidHeaders, runLoad, type LoadResult } from '../packages/node/test/load.ts'
 import { startNodeProcess } from '../tests/utils/nodeProcess.ts'
 
-export type ThroughputRow = LoadResult & { model: string; paid: boolean }
+export type ThroughputRow = LoadResult & { model: string; paid: boolean; nodeCpuUsPerCall: number }
+
+/** The node's CPU time so far (µs) and the calls it answered, from its /metrics. */
+async function nodeCounters(url: string): Promise<{ cpuUs: number; calls: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  const cpu = Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1])
+  let calls = 0
+  for (const m of text.matchAll(/^sahara_node_requests_total\{route="\/v1\/invoke\/:assetId",status="200"\} (\d+)$/gm)) calls += Number(m[1])
+  return { cpuUs: cpu * 1e6, calls }
+}
+
 export type ThroughputResult = { rows: ThroughputRow[]; ratios: Record<string, number | number[]>; settlement: Record<string, number> }
 
 export async function runThroughputBench(o: { quick: boolean; log: (m: string) => void }): Promise<ThroughputResult> {
@@ -68,15 +78,21 @@ export async function runThroughputBench(o: { quick: boolean; log: (m: string) =
       o.log(`${model} ${paid ? 'paid' : 'free'}: ${connections} connections, ${durationMs / 1000} s`)
       const headers = paid ? paidHeaders(channel, assetId, { key, domain, unitPrice: price, laneBase }) : undefined
       if (paid) laneBase += connections
+      // the node's CPU per answered call over the whole run (warm-up included)
+      const before = await nodeCounters(node!.url)
       const r = await runLoad({ url: node!.url, path: `/v1/invoke/${assetId}`, connections, durationMs, warmupMs, body, mode: paid ? 'paid' : 'free', client: 'raw', ...(headers ? { headers } : {}) })
-      rows.push({ ...r, model, paid })
-      o.log(`  ${Math.round(r.rps)} calls/s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, statuses ${JSON.stringify(r.statuses)}`)
+      const after = await nodeCounters(node!.url)
+      const nodeCpuUsPerCall = Math.round((after.cpuUs - before.cpuUs) / Math.max(1, after.calls - before.calls))
+      rows.push({ ...r, model, paid, nodeCpuUsPerCall })
+      o.log(`  ${Math.round(r.rps)} calls/s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, node CPU ${nodeCpuUsPerCall ?? '?'} µs/call, load generator ${r.clientCpuUsPerCall} µs/call, statuses ${JSON.stringify(r.statuses)}`)
     }
     // Free and paid runs of a model alternate in pairs (free first, then paid first, ...), so that
     // drift of the shared machine hits both modes alike; the overhead is the median of the pairs'
     // unpaid/paid ratios, each measured back to back.
     const pairs = o.quick ? 1 : 3
     const pairRatios: Record<string, number[]> = { echo: [], onnx: [] }
+    // node CPU per paid call / per unpaid call: the overhead in work, less sensitive to machine noise
+    const cpuRatios: Record<string, number[]> = { echo: [], onnx: [] }
     for (let i = 0; i < pairs; i++) {
       for (const [model, free, paid, body] of [
         ['echo', echoFree, echoPaid, echoBody],
@@ -87,6 +103,7 @@ export async function runThroughputBench(o: { quick: boolean; log: (m: string) =
         const [x, y] = rows.slice(-2)
         const [f, q] = x!.paid ? [y!, x!] : [x!, y!]
         pairRatios[model]!.push(f.rps / q.rps)
+        cpuRatios[model]!.push(q.nodeCpuUsPerCall / f.nodeCpuUsPerCall)
       }
     }
     const median = (xs: number[]) => {
@@ -98,6 +115,8 @@ export async function runThroughputBench(o: { quick: boolean; log: (m: string) =
       onnxUnpaidOverPaid: Number(median(pairRatios.onnx!).toFixed(3)),
       echoPairs: pairRatios.echo!.map((r) => Number(r.toFixed(3))),
       onnxPairs: pairRatios.onnx!.map((r) => Number(r.toFixed(3))),
+      echoNodeCpuPaidOverUnpaid: Number(median(cpuRatios.echo!).toFixed(3)),
+      onnxNodeCpuPaidOverUnpaid: Number(median(cpuRatios.onnx!).toFixed(3)),
     }
     // Let the node settle what it served, then read its settlement counters.
     await new Promise((r) => setTimeout(r, 6_000))

@@ -32,9 +32,13 @@ export async function runPaymentsBench(o: { quick: boolean; here: string }): Pro
   result.throughput = throughput
   console.log('\nthroughput (one node process, 64 keep-alive connections, load generator in this process):')
   for (const r of throughput.rows) {
-    console.log(`  ${r.model.padEnd(5)} ${r.paid ? 'paid  ' : 'unpaid'} ${String(Math.round(r.rps)).padStart(7)} calls/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms  errors ${r.errors}`)
+    console.log(
+      `  ${r.model.padEnd(5)} ${r.paid ? 'paid  ' : 'unpaid'} ${String(Math.round(r.rps)).padStart(7)} calls/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms` +
+        `  node CPU ${r.nodeCpuUsPerCall ?? '?'} µs/call  load generator ${r.clientCpuUsPerCall} µs/call  errors ${r.errors}`,
+    )
   }
   console.log(`  overhead (unpaid/paid calls/s, median of back-to-back pairs): echo ${throughput.ratios.echoUnpaidOverPaid}x, onnx ${throughput.ratios.onnxUnpaidOverPaid}x (target <= 1.25x)`)
+  console.log(`  node CPU per paid call / per unpaid call (median of the pairs): echo ${throughput.ratios.echoNodeCpuPaidOverUnpaid}x, onnx ${throughput.ratios.onnxNodeCpuPaidOverUnpaid}x`)
   const file = path.join(o.here, 'results', o.quick ? 'payments.quick.json' : 'payments.json')
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)

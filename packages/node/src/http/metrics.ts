@@ -56,6 +56,10 @@ export class Metrics {
     out.push('# HELP sahara_node_settled_amount_total Amount settled on-chain (voucher amounts submitted).', '# TYPE sahara_node_settled_amount_total counter', `sahara_node_settled_amount_total ${this.settledAmount}`)
     out.push('# HELP sahara_node_settled_receipts_total Receipts covered by recorded roots.', '# TYPE sahara_node_settled_receipts_total counter', `sahara_node_settled_receipts_total ${this.settledReceipts}`)
     for (const [k, v] of Object.entries(extra)) out.push(`# TYPE ${k} gauge`, `${k} ${v}`)
+    // the standard process metrics (every thread of the node, the group writer thread included)
+    const cpu = process.cpuUsage()
+    out.push('# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.', '# TYPE process_cpu_seconds_total counter', `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`)
+    out.push('# HELP process_resident_memory_bytes Resident memory size in bytes.', '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${process.memoryUsage.rss()}`)
     out.push('# HELP sahara_node_request_duration_ms Latency of paid and free calls, ms.', '# TYPE sahara_node_request_duration_ms histogram')
     let cum = 0
     for (let i = 0; i < BUCKETS_MS.length; i++) {
