@@ -46,7 +46,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   const ownChain = options.chain ? undefined : config.rpcUrl ? createChain(config) : undefined
   const chain = options.chain ?? ownChain
   if (!chain) throw new ConfigError('The node needs rpcUrl (or an injected chain adapter) to verify channels.')
-  const store = new Store(join(config.dataDir, 'node.sqlite'), { synchronous: config.durability === 'full' ? 'FULL' : 'NORMAL' })
+  const store = new Store(join(config.dataDir, 'node.sqlite'), { synchronous: config.durability === 'full' ? 'FULL' : 'NORMAL', backgroundCheckpoint: true })
   const metrics = new Metrics()
   const channels = new ChannelCache(chain, config.channelMaxAgeMs)
   const domain = { chainId: config.chainId, verifyingContract: config.contracts.PaymentChannels }

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { Hex } from 'viem'
 import { voucherFromJson, voucherToJson } from '../payments/headers.ts'
 import type { LaneState } from '../payments/verify.ts'
@@ -94,11 +96,26 @@ export class Store {
   /** Writes lane rows as the snapshot as of group `seq` (deltas up to seq are then redundant). */
   readonly snapshotLanes: (rows: LaneRow[], seq: number) => void
 
-  constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+  private checkpointer: Worker | undefined
+
+  /**
+   * `backgroundCheckpoint`: checkpoint the WAL from a thread of its own (see checkpointer.mjs), so
+   * this connection's commits never stall on the checkpoint's copy and fsyncs; this connection then
+   * checkpoints by itself only past 16,384 WAL pages (64 MiB), as a bound should that thread stop.
+   */
+  constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL'; backgroundCheckpoint?: boolean } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
+    if (opts.backgroundCheckpoint && file !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 16384')
+      const worker = new Worker(fileURLToPath(new URL('./checkpointer.mjs', import.meta.url)), { workerData: { file, intervalMs: 20 }, execArgv: [] })
+      // a checkpointer that dies leaves the bound above in force; the node keeps serving
+      worker.on('error', () => this.db.open && this.db.pragma('wal_autocheckpoint = 1000'))
+      worker.unref()
+      this.checkpointer = worker
+    }
     this.db.pragma('foreign_keys = ON')
     // the group writer thread and the main thread share the file: wait instead of SQLITE_BUSY
     this.db.pragma('busy_timeout = 5000')
@@ -293,6 +310,12 @@ export class Store {
   }
 
   close(): void {
+    // stop the checkpointer first: the last connection to close checkpoints and removes the WAL
+    if (this.checkpointer) {
+      const w = this.checkpointer
+      this.checkpointer = undefined
+      void w.terminate()
+    }
     this.db.close()
   }
 }
