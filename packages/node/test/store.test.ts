@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { startNode } from '../src/node.ts'
-import { Store } from '../src/store/db.ts'
+import { RECEIPT_ROW, Store } from '../src/store/db.ts'
 import { recoverAddress, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { ReceiptBatchSigner } from '../src/payments/eip712.ts'
@@ -9,7 +9,7 @@ import { sha256, verifyProof } from '../src/payments/merkle.ts'
 import { encodeReceipt, parseCompactReceiptHeader, type ReceiptFields } from '../src/payments/receipt.ts'
 import { inlineWriter, workerWriter } from '../src/store/groupWriter.ts'
 import { ASSET, CHAIN_ID, CHANNELS, FakeChain, LaneClient, NODE_KEY, UNIT_PRICE, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 describe('store: restart rebuild and idempotent settlement', () => {
@@ -138,6 +138,31 @@ describe('store: restart rebuild and idempotent settlement', () => {
     await node.settle()
     assert.equal(chain.settles.length, 1, 'the same receipts/vouchers are not settled again')
     await node.close({ settle: false })
+    tmp.cleanup()
+  })
+})
+
+describe('store: WAL checkpoints off the committing thread', () => {
+  it('the checkpointer thread copies committed groups into the database file while the writer never checkpoints', async () => {
+    const tmp = tempDir()
+    const file = join(tmp.dir, 'n.sqlite')
+    const store = new Store(file, { synchronous: 'NORMAL', backgroundCheckpoint: true })
+    assert.equal((store.db.pragma('wal_autocheckpoint') as { wal_autocheckpoint: number }[])[0]!.wal_autocheckpoint, 16384)
+    const receipts = Buffer.alloc(40 * RECEIPT_ROW, 7)
+    const before = statSync(file).size
+    for (let seq = 1; seq <= 200; seq++) store.commitGroup({ seq, root: sha256(Buffer.from([seq & 255, seq >> 8])), signature: '0x00', receipts, deltas: '[]', vouchers: [] })
+    // ~3 MB of groups: far below the writer's own 64 MiB threshold, so only the other thread moves them
+    let size = before
+    for (let i = 0; i < 100 && size < before + 2_000_000; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      size = statSync(file).size
+    }
+    assert.ok(size >= before + 2_000_000, `database file ${before} -> ${size} bytes`)
+    store.close()
+    // the data is all there after the close
+    const again = new Store(file)
+    assert.equal(again.lastGroupSeq(), 200)
+    again.close()
     tmp.cleanup()
   })
 })
