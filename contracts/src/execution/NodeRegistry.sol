@@ -47,6 +47,10 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     mapping(uint256 nodeId => mapping(uint256 assetId => uint256 word)) private _service;
     // slot 6 (appended in the staking upgrade): the NodeStaking module, address(0) = none
     INodeStaking private _staking;
+    // slot 7 (appended): every signer a node ever had other than its operator, never cleared, so
+    // evidence signed by a rotated-away key still slashes (ReceiptBatch digests carry the nodeId,
+    // so one key bound to two nodes cannot move a signature from one node to the other).
+    mapping(uint256 nodeId => mapping(address signer => bool)) private _pastSigners;
 
     /// @notice Initializes the proxy.
     /// @param admin owner of the module
@@ -104,6 +108,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         n.signer = signer;
         n.stake = uint128(stake);
         n.endpoint = endpoint;
+        _bindSigner(nodeId, signer);
         emit NodeRegistered(nodeId, msg.sender, signer, stake, endpoint);
         _pullStake(stake);
         _notifyStaking(nodeId);
@@ -126,7 +131,15 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     function requestExit(uint256 nodeId) external {
         Node storage n = _operated(nodeId);
         if (n.status != NodeStatus.Active) revert NodeNotActive(nodeId);
-        uint64 unlockAt = uint64(block.timestamp) + _unbondingDelay;
+        uint64 delay = _unbondingDelay;
+        INodeStaking staking_ = _staking;
+        if (address(staking_) != address(0)) {
+            // The bond stays slashable at least as long as a delegation undelegated now, so late
+            // evidence cannot miss the operator's own stake.
+            uint64 stakingDelay = staking_.unbondingDelay();
+            if (stakingDelay > delay) delay = stakingDelay;
+        }
+        uint64 unlockAt = uint64(block.timestamp) + delay;
         n.status = NodeStatus.Exiting;
         n.unlockAt = unlockAt;
         emit ExitRequested(nodeId, unlockAt);
@@ -138,6 +151,10 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         Node storage n = _operated(nodeId);
         if (n.status != NodeStatus.Exiting) revert NodeNotExiting(nodeId);
         if (block.timestamp < n.unlockAt) revert StakeLocked(nodeId, n.unlockAt);
+        INodeStaking staking_ = _staking;
+        // A jailed node may still face governance slashing for the offence: its bond stays until it
+        // served the jail and unjailed (an Exiting node can always unjail after its jail period).
+        if (address(staking_) != address(0) && staking_.isJailed(nodeId)) revert NodeJailed(nodeId);
         uint256 amount = n.stake;
         n.stake = 0;
         n.status = NodeStatus.Exited;
@@ -179,6 +196,7 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         Node storage n = _operated(nodeId);
         if (signer == address(0)) signer = msg.sender;
         n.signer = signer;
+        _bindSigner(nodeId, signer);
         emit SignerSet(nodeId, signer);
     }
 
@@ -258,6 +276,14 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     }
 
     /// @inheritdoc INodeRegistry
+    function isReceiptSigner(uint256 nodeId, address account) external view returns (bool) {
+        Node storage n = _nodes[nodeId];
+        address operator = n.operator;
+        if (operator == address(0) || account == address(0)) return false;
+        return account == operator || account == n.signer || _pastSigners[nodeId][account];
+    }
+
+    /// @inheritdoc INodeRegistry
     function isActive(uint256 nodeId) external view returns (bool) {
         Node storage n = _nodes[nodeId];
         if (n.operator == address(0) || n.status != NodeStatus.Active) return false;
@@ -332,6 +358,12 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     function _notifyStaking(uint256 nodeId) private {
         INodeStaking staking_ = _staking;
         if (address(staking_) != address(0)) staking_.onSelfBondChanged(nodeId);
+    }
+
+    /// @dev Remembers a signer for evidence. The operator always counts (see isReceiptSigner), so
+    ///         the default registration (signer = operator) writes nothing.
+    function _bindSigner(uint256 nodeId, address signer) private {
+        if (signer != msg.sender && !_pastSigners[nodeId][signer]) _pastSigners[nodeId][signer] = true;
     }
 
     /// @dev SAHARA has no transfer fee, so the amount pulled is the amount booked.
