@@ -13,9 +13,9 @@ import {ReceiptEvidence, NodeStake, UnbondingEntry} from "../types/StakingTypes.
 ///           index per reward token over the total weight of Active, non-jailed nodes, and a
 ///           per-node index per delegation share after the operator's commission. Every operation
 ///           is O(1) in the number of delegators.
-///         - Slashing (automatic on equivocation evidence, or by the owner/DAO) cuts the self bond,
-///           the delegation pool and the unbonding pool by the same bps, sends it to the treasury and
-///           jails the node.
+///         - Slashing (automatic on equivocation or settlement-contradiction evidence, or by the
+///           owner/DAO) cuts the self bond, the delegation pool and the unbonding pool by the same
+///           bps, sends it to the treasury and jails the node. `delegate` stops while paused.
 ///         - Staked SAHARA keeps its governance weight: `getPastStakedVotes` is read by SaharaVotes.
 interface INodeStaking {
     // ------------------------------------------------------------------ events
