@@ -15,7 +15,8 @@ import {ReceiptEvidence} from "../types/StakingTypes.sol";
 ///         constructor; reads the registry and the PaymentChannels domain of its caller.
 /// @dev Reverts with INodeStaking's errors; NodeStaking bubbles them up unchanged. A batch
 ///      signature counts when NodeRegistry.isReceiptSigner accepts its signer: the operator, the
-///      current signer or any earlier signer of the node (a key rotation never voids evidence).
+///      current signer or a signer rotated away within the slashing window (a key rotation does
+///      not void evidence; a leaked old key cannot forge evidence after the window).
 contract EquivocationVerifier {
     /// @notice Checks that `a` and `b` prove the node signed two different receipts for the same
     ///         (channelId != 0, assetId, lane, index): see INodeStaking.slashForEquivocation.

@@ -47,10 +47,10 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     mapping(uint256 nodeId => mapping(uint256 assetId => uint256 word)) private _service;
     // slot 6 (appended in the staking upgrade): the NodeStaking module, address(0) = none
     INodeStaking private _staking;
-    // slot 7 (appended): every signer a node ever had other than its operator, never cleared, so
-    // evidence signed by a rotated-away key still slashes (ReceiptBatch digests carry the nodeId,
-    // so one key bound to two nodes cannot move a signature from one node to the other).
-    mapping(uint256 nodeId => mapping(address signer => bool)) private _pastSigners;
+    // slot 7 (appended): when each rotated-away signer stopped being the node's signer, so evidence
+    // signed by it still slashes for the slashing window after the rotation (ReceiptBatch digests
+    // carry the nodeId, so one key bound to two nodes cannot move a signature between them).
+    mapping(uint256 nodeId => mapping(address signer => uint256 retiredAt)) private _retiredAt;
 
     /// @notice Initializes the proxy.
     /// @param admin owner of the module
@@ -108,7 +108,6 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         n.signer = signer;
         n.stake = uint128(stake);
         n.endpoint = endpoint;
-        _bindSigner(nodeId, signer);
         emit NodeRegistered(nodeId, msg.sender, signer, stake, endpoint);
         _pullStake(stake);
         _notifyStaking(nodeId);
@@ -131,15 +130,9 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     function requestExit(uint256 nodeId) external {
         Node storage n = _operated(nodeId);
         if (n.status != NodeStatus.Active) revert NodeNotActive(nodeId);
-        uint64 delay = _unbondingDelay;
-        INodeStaking staking_ = _staking;
-        if (address(staking_) != address(0)) {
-            // The bond stays slashable at least as long as a delegation undelegated now, so late
-            // evidence cannot miss the operator's own stake.
-            uint64 stakingDelay = staking_.unbondingDelay();
-            if (stakingDelay > delay) delay = stakingDelay;
-        }
-        uint64 unlockAt = uint64(block.timestamp) + delay;
+        // The bond stays slashable at least as long as a delegation undelegated now, so late
+        // evidence cannot miss the operator's own stake.
+        uint64 unlockAt = uint64(block.timestamp) + _slashingWindow();
         n.status = NodeStatus.Exiting;
         n.unlockAt = unlockAt;
         emit ExitRequested(nodeId, unlockAt);
@@ -195,8 +188,10 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     function setSigner(uint256 nodeId, address signer) external {
         Node storage n = _operated(nodeId);
         if (signer == address(0)) signer = msg.sender;
+        address old = n.signer;
+        // The operator always counts (isReceiptSigner), so only another outgoing key is remembered.
+        if (old != signer && old != msg.sender) _retiredAt[nodeId][old] = block.timestamp;
         n.signer = signer;
-        _bindSigner(nodeId, signer);
         emit SignerSet(nodeId, signer);
     }
 
@@ -280,7 +275,11 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         Node storage n = _nodes[nodeId];
         address operator = n.operator;
         if (operator == address(0) || account == address(0)) return false;
-        return account == operator || account == n.signer || _pastSigners[nodeId][account];
+        if (account == operator || account == n.signer) return true;
+        uint256 retiredAt = _retiredAt[nodeId][account];
+        // Bounded so that a key rotated away because it leaked cannot be used to forge evidence
+        // forever: the same window as the bond after an exit request.
+        return retiredAt != 0 && block.timestamp < retiredAt + _slashingWindow();
     }
 
     /// @inheritdoc INodeRegistry
@@ -360,10 +359,15 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         if (address(staking_) != address(0)) staking_.onSelfBondChanged(nodeId);
     }
 
-    /// @dev Remembers a signer for evidence. The operator always counts (see isReceiptSigner), so
-    ///         the default registration (signer = operator) writes nothing.
-    function _bindSigner(uint256 nodeId, address signer) private {
-        if (signer != msg.sender && !_pastSigners[nodeId][signer]) _pastSigners[nodeId][signer] = true;
+    /// @dev How long evidence can still reach a node after an exit request or a key rotation:
+    ///      max(this registry's unbonding delay, NodeStaking's unbonding delay when staking is set).
+    function _slashingWindow() private view returns (uint64 window) {
+        window = _unbondingDelay;
+        INodeStaking staking_ = _staking;
+        if (address(staking_) != address(0)) {
+            uint64 stakingDelay = staking_.unbondingDelay();
+            if (stakingDelay > window) window = stakingDelay;
+        }
     }
 
     /// @dev SAHARA has no transfer fee, so the amount pulled is the amount booked.

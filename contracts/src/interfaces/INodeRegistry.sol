@@ -141,8 +141,9 @@ interface INodeRegistry {
     function authority(uint256 nodeId) external view returns (address operator, address signer);
 
     /// @notice Whether `account`'s ReceiptBatch signatures bind the node: its operator, its current
-    ///         signer, or any signer it had before (a rotation never voids evidence signed by an
-    ///         old key). False for unknown nodes.
+    ///         signer, or a signer rotated away less than max(unbondingDelay(),
+    ///         NodeStaking.unbondingDelay()) ago (a rotation does not void evidence signed by the old
+    ///         key, and a leaked old key cannot forge evidence forever). False for unknown nodes.
     function isReceiptSigner(uint256 nodeId, address account) external view returns (bool);
 
     /// @notice Whether the node exists, is Active and is not jailed by NodeStaking (may get new channels).

@@ -139,10 +139,39 @@ contract NodeSlashingTest is StakingFixture {
         vm.prank(operator);
         nodes.setSigner(nodeId, hot2);
         assertTrue(nodes.isReceiptSigner(nodeId, hot2));
-        assertTrue(nodes.isReceiptSigner(nodeId, nodeSigner)); // never cleared
+        assertTrue(nodes.isReceiptSigner(nodeId, nodeSigner)); // still bound after the rotation
         (address op2, uint256 node2) = _newNode("op2", MIN_STAKE);
         assertFalse(nodes.isReceiptSigner(node2, nodeSigner)); // per node
         assertFalse(nodes.isReceiptSigner(nodeId, op2));
+        // for the slashing window: max(registry 7 days, staking 21 days) after the rotation
+        uint256 rotatedAt = block.timestamp;
+        vm.warp(rotatedAt + STAKE_UNBONDING - 1);
+        assertTrue(nodes.isReceiptSigner(nodeId, nodeSigner));
+        vm.warp(rotatedAt + STAKE_UNBONDING);
+        assertFalse(nodes.isReceiptSigner(nodeId, nodeSigner));
+        // rotating back makes it current again; rotating away again restarts its window
+        vm.startPrank(operator);
+        nodes.setSigner(nodeId, nodeSigner);
+        nodes.setSigner(nodeId, address(0)); // operator signs
+        vm.stopPrank();
+        assertTrue(nodes.isReceiptSigner(nodeId, nodeSigner));
+        assertTrue(nodes.isReceiptSigner(nodeId, hot2)); // retired at the first of these two calls
+        vm.warp(block.timestamp + STAKE_UNBONDING);
+        assertFalse(nodes.isReceiptSigner(nodeId, nodeSigner));
+        assertFalse(nodes.isReceiptSigner(nodeId, hot2));
+        assertTrue(nodes.isReceiptSigner(nodeId, operator));
+    }
+
+    function test_slashForEquivocation_oldSignerAfterWindow_rejected() public {
+        (Receipt memory a, Receipt memory b,) = _channelWithReceipts();
+        ReceiptEvidence memory ea = _evidenceSingle(a, 1, nodeSignerKey);
+        ReceiptEvidence memory eb = _evidenceSingle(b, 2, nodeSignerKey);
+        vm.prank(operator);
+        nodes.setSigner(nodeId, makeAddr("hot2"));
+        // a key rotated away (e.g. because it leaked) cannot forge evidence after the window
+        vm.warp(block.timestamp + STAKE_UNBONDING);
+        vm.expectRevert(abi.encodeWithSelector(INodeStaking.InvalidBatchSignature.selector, nodeSigner));
+        staking.slashForEquivocation(ea, eb);
     }
 
     function test_slashForEquivocation_oldSignerAfterRotation() public {

@@ -481,7 +481,7 @@ const formatters: Record<string, Formatter> = {
   InvalidEvidence: ([check]) =>
     `The two receipts are not equivocation evidence: ${['they are from different nodes', 'they are not on the same channel (or not on a channel)', 'they are for different assets', 'they are on different lanes', 'they have different indexes', 'they are the same receipt'][Number(check)] ?? `check ${check} failed`}.`,
   InvalidReceiptProof: () => "A receipt's Merkle proof does not lead to its batch root.",
-  InvalidBatchSignature: ([recovered]) => `A receipt batch is signed by ${recovered}, neither the node's operator nor any signer it ever had.`,
+  InvalidBatchSignature: ([recovered]) => `A receipt batch is signed by ${recovered}, neither the node's operator, its signer nor a signer it rotated away within the slashing window.`,
   RootNotRecordedByNode: ([root, by]) =>
     BigInt(by as bigint) === 0n
       ? `The receipts root ${root} was never recorded by a settlement.`
