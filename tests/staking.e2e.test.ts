@@ -4,7 +4,9 @@
 // times; undelegation unbonds for the devnet delay (evm_increaseTime). A node that signs two
 // different receipts for one lane index (real ReceiptBatch EIP-712 signatures, real Merkle proofs)
 // is slashed pro rata (bond, delegations, unbonding) to the treasury and jailed, through the SDK
-// and through the `sahara stake` CLI (spawned, exit codes and one-line errors checked).
+// and through the `sahara stake` CLI (spawned, exit codes and one-line errors checked). A node whose
+// settlement records a receipts root over a receipt contradicting one it signed is slashed the same
+// way (proveSettlementContradiction, `sahara stake contradiction`).
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -27,6 +29,7 @@ import {
   findEquivocation,
   nodeRegistryAbi,
   nodeStakingAbi,
+  paymentChannelsAbi,
   paymentsDomain,
   receiptLeaf,
   signReceiptBatch,
@@ -395,12 +398,50 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
       const after = await clients[0]!.getNodeStake(nodeId)
       assert.equal(after.jailed, true)
 
-      await fails(['stake', 'evidence', file], 1, /^This equivocation evidence \(0x[0-9a-f]{64}\) was already used to slash the node\.$/, 6)
+      await fails(['stake', 'evidence', file], 1, /^This evidence \(0x[0-9a-f]{64}\) was already used to slash the node\.$/, 6)
       await fails(['stake', 'unjail', nodeId.toString()], 1, /^Node #2 is jailed until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z; unjail after that\.$/, 4)
       await fails(['stake', 'delegate', nodeId.toString(), '1'], 1, 'Node #2 does not take delegations: it is not active (exiting, exited) or it is jailed.', 5)
       const st = await sahara(['stake', 'status', nodeId.toString()])
       assert.equal(st.code, 0, st.stderr)
       assert.match(st.stdout.split('\n')[0]!, /^Node #2 {2}jailed until /)
+    })
+
+    it('a settlement recording a receipt that contradicts a signed one: SDK and `stake contradiction` slash and jail', async () => {
+      // Node 1 (signer acct 7, unjailed above) signs receipts at indexes 30 and 31 of channel 7, then
+      // records a receipts root over a group holding other receipts at the same indexes.
+      const domain = paymentsDomain(devnet.chainId, c().PaymentChannels!)
+      const base = { domain, signerKey: acct(7).privateKey as Hex, nodeId: 1n, channelId: 7n, assetId: 3n, lane: 2n, first: 30n, count: 2 }
+      const signed = await signedBatch({ ...base, sequence: 20n, variant: 'told' })
+      const swapped = await signedBatch({ ...base, sequence: 21n, variant: 'settled', signerKey: acct(8).privateKey as Hex }) // its signature is never used
+      const top = buildMerkleTree([swapped[0]!.groupRoot, `0x${'ab'.repeat(32)}` as Hex])
+      const settled = swapped.map((r) => ({ fields: r.fields, receiptsRoot: top.root, proof: [...r.proof, ...top.proof(0)] }))
+      const reporter = clients[6]!
+      await rejects(reporter.proveSettlementContradiction(signed[0]!, settled[0]!), 'RootNotRecordedByNode')
+      await send(7, c().PaymentChannels!, paymentChannelsAbi, 'settle', [1n, c().SaharaToken, [], top.root, 2n])
+
+      const before = await clients[0]!.getNodeStake(1n)
+      const treasury0 = await balance(c().SaharaToken, acct(9).address)
+      const r = await reporter.proveSettlementContradiction(signed[0]!, settled[0]!)
+      const cut = (v: bigint) => (v * 1000n) / 10_000n
+      assert.deepEqual([r.nodeId, r.bps, r.selfCut, r.poolCut, r.unbondingCut], [1n, 1000, cut(before.selfBond), cut(before.delegated), cut(before.unbonding)])
+      assert.equal((await balance(c().SaharaToken, acct(9).address)) - treasury0, cut(before.selfBond) + cut(before.delegated) + cut(before.unbonding))
+      assert.equal((await clients[0]!.getNodeStake(1n)).jailed, true)
+      await rejects(reporter.proveSettlementContradiction(signed[0]!, settled[0]!), 'EvidenceAlreadyUsed')
+
+      // The CLI: index 31, the settled receipt as a JSON file.
+      const settledFile = join(dir, 'settled.json')
+      const f = settled[1]!.fields
+      const str = (v: bigint | string) => (typeof v === 'bigint' ? v.toString() : v)
+      writeFileSync(settledFile, JSON.stringify({ receipt: Object.fromEntries(Object.entries(f).map(([k, v]) => [k, str(v)])), receiptsRoot: top.root, proof: settled[1]!.proof }))
+      const signedFile = join(dir, 'signed.jsonl')
+      writeFileSync(signedFile, signed.map((x) => `${JSON.stringify({ receipt: encodeReceiptHeader(x) })}\n`).join(''))
+      const dry = await json(['stake', 'contradiction', signedFile, settledFile, '--dry-run'])
+      assert.deepEqual([dry.nodeId, dry.index, dry.receiptsRoot, dry.sent], ['1', '31', top.root, false])
+      const mid = await clients[0]!.getNodeStake(1n)
+      const out = await json(['stake', 'contradiction', signedFile, settledFile], 6)
+      assert.deepEqual([out.selfCut, out.poolCut, out.unbondingCut], [cut(mid.selfBond), cut(mid.delegated), cut(mid.unbonding)].map(String))
+      assert.equal(out.sent, true)
+      await fails(['stake', 'contradiction', signedFile, settledFile], 1, /^This evidence \(0x[0-9a-f]{64}\) was already used to slash the node\.$/, 6)
     })
   })
 })

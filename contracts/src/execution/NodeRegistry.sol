@@ -47,6 +47,10 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     mapping(uint256 nodeId => mapping(uint256 assetId => uint256 word)) private _service;
     // slot 6 (appended in the staking upgrade): the NodeStaking module, address(0) = none
     INodeStaking private _staking;
+    // slot 7 (appended): when each rotated-away signer stopped being the node's signer, so evidence
+    // signed by it still slashes for the slashing window after the rotation (ReceiptBatch digests
+    // carry the nodeId, so one key bound to two nodes cannot move a signature between them).
+    mapping(uint256 nodeId => mapping(address signer => uint256 retiredAt)) private _retiredAt;
 
     /// @notice Initializes the proxy.
     /// @param admin owner of the module
@@ -126,7 +130,9 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     function requestExit(uint256 nodeId) external {
         Node storage n = _operated(nodeId);
         if (n.status != NodeStatus.Active) revert NodeNotActive(nodeId);
-        uint64 unlockAt = uint64(block.timestamp) + _unbondingDelay;
+        // The bond stays slashable at least as long as a delegation undelegated now, so late
+        // evidence cannot miss the operator's own stake.
+        uint64 unlockAt = uint64(block.timestamp) + _slashingWindow();
         n.status = NodeStatus.Exiting;
         n.unlockAt = unlockAt;
         emit ExitRequested(nodeId, unlockAt);
@@ -138,6 +144,10 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
         Node storage n = _operated(nodeId);
         if (n.status != NodeStatus.Exiting) revert NodeNotExiting(nodeId);
         if (block.timestamp < n.unlockAt) revert StakeLocked(nodeId, n.unlockAt);
+        INodeStaking staking_ = _staking;
+        // A jailed node may still face governance slashing for the offence: its bond stays until it
+        // served the jail and unjailed (an Exiting node can always unjail after its jail period).
+        if (address(staking_) != address(0) && staking_.isJailed(nodeId)) revert NodeJailed(nodeId);
         uint256 amount = n.stake;
         n.stake = 0;
         n.status = NodeStatus.Exited;
@@ -178,6 +188,9 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     function setSigner(uint256 nodeId, address signer) external {
         Node storage n = _operated(nodeId);
         if (signer == address(0)) signer = msg.sender;
+        address old = n.signer;
+        // The operator always counts (isReceiptSigner), so only another outgoing key is remembered.
+        if (old != signer && old != msg.sender) _retiredAt[nodeId][old] = block.timestamp;
         n.signer = signer;
         emit SignerSet(nodeId, signer);
     }
@@ -258,6 +271,18 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     }
 
     /// @inheritdoc INodeRegistry
+    function isReceiptSigner(uint256 nodeId, address account) external view returns (bool) {
+        Node storage n = _nodes[nodeId];
+        address operator = n.operator;
+        if (operator == address(0) || account == address(0)) return false;
+        if (account == operator || account == n.signer) return true;
+        uint256 retiredAt = _retiredAt[nodeId][account];
+        // Bounded so that a key rotated away because it leaked cannot be used to forge evidence
+        // forever: the same window as the bond after an exit request.
+        return retiredAt != 0 && block.timestamp < retiredAt + _slashingWindow();
+    }
+
+    /// @inheritdoc INodeRegistry
     function isActive(uint256 nodeId) external view returns (bool) {
         Node storage n = _nodes[nodeId];
         if (n.operator == address(0) || n.status != NodeStatus.Active) return false;
@@ -332,6 +357,17 @@ contract NodeRegistry is ProtocolModule, INodeRegistry {
     function _notifyStaking(uint256 nodeId) private {
         INodeStaking staking_ = _staking;
         if (address(staking_) != address(0)) staking_.onSelfBondChanged(nodeId);
+    }
+
+    /// @dev How long evidence can still reach a node after an exit request or a key rotation:
+    ///      max(this registry's unbonding delay, NodeStaking's unbonding delay when staking is set).
+    function _slashingWindow() private view returns (uint64 window) {
+        window = _unbondingDelay;
+        INodeStaking staking_ = _staking;
+        if (address(staking_) != address(0)) {
+            uint64 stakingDelay = staking_.unbondingDelay();
+            if (stakingDelay > window) window = stakingDelay;
+        }
     }
 
     /// @dev SAHARA has no transfer fee, so the amount pulled is the amount booked.

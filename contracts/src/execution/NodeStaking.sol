@@ -6,13 +6,14 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
-import {ProtocolModuleCore} from "../utils/ProtocolModule.sol";
+import {ProtocolModule} from "../utils/ProtocolModule.sol";
 import {INodeStaking} from "../interfaces/INodeStaking.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IPaymentChannels} from "../interfaces/IPaymentChannels.sol";
 import {EquivocationVerifier} from "./EquivocationVerifier.sol";
 import {NodeStakingStorage} from "./NodeStakingStorage.sol";
 import {NodeStakingLens} from "./NodeStakingLens.sol";
+import {NodeStakingAdmin} from "./NodeStakingAdmin.sol";
 import {ReceiptEvidence, NodeStake, UnbondingEntry} from "../types/StakingTypes.sol";
 
 /// @title NodeStaking
@@ -31,7 +32,7 @@ import {ReceiptEvidence, NodeStake, UnbondingEntry} from "../types/StakingTypes.
 ///      Token accounting (exact, per token): balance == pooled + unbonding (SAHARA only)
 ///      + _outstanding[i] + emission reserve (SAHARA only) + anything sent directly.
 ///      Plain storage, append-only across upgrades; layouts are commented per struct.
-contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
+contract NodeStaking is ProtocolModule, NodeStakingStorage, INodeStaking {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using Checkpoints for Checkpoints.Trace208;
@@ -40,6 +41,9 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
     EquivocationVerifier private immutable _verifier;
     /// @dev The heavier views, run on this contract's storage by delegatecall (see `_viaLens`).
     NodeStakingLens private immutable _lens;
+    /// @dev The initializer and owner settings, run on this contract's storage by delegatecall
+    ///      after the access checks (see `_viaAdmin`).
+    NodeStakingAdmin private immutable _admin;
     /// @dev First 4 bytes of a static self-call routed to the lens by `fallback`.
     bytes4 private constant LENS_ROUTE = bytes4(keccak256("NodeStaking.lensRoute"));
 
@@ -47,6 +51,7 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
     constructor() {
         _verifier = new EquivocationVerifier();
         _lens = new NodeStakingLens();
+        _admin = new NodeStakingAdmin();
     }
 
     /// @notice Only routes LENS_ROUTE self-calls into NodeStakingLens (view code only, so even a
@@ -81,47 +86,41 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
         }
     }
 
-    /// @notice Initializes the proxy.
-    /// @param admin owner (the deployer on the devnet, the DAO timelock later)
-    /// @param registry_ NodeRegistry proxy (its stake token is the staked and reward token 0)
-    /// @param channels_ PaymentChannels proxy (its EIP-712 domain signs receipt batches)
-    /// @param treasury_ receiver of slashed stake
-    /// @param unbondingDelay_ delegation unbonding delay (21 days by default; short on the devnet)
-    /// @param commissionDelay_ delay of commission changes (7 days by default)
-    /// @param maxCommissionBps_ highest commission (5000 by default)
-    /// @param equivocationSlashBps_ slash on equivocation evidence, at most MAX_SLASH_BPS
-    /// @param jailPeriod_ how long a slashed node stays jailed at least
-    function initialize(
-        address admin,
-        address registry_,
-        address channels_,
-        address treasury_,
-        uint64 unbondingDelay_,
-        uint64 commissionDelay_,
-        uint16 maxCommissionBps_,
-        uint16 equivocationSlashBps_,
-        uint64 jailPeriod_
-    ) external initializer {
-        if (admin == address(0) || registry_ == address(0) || channels_ == address(0)) revert ZeroAddress();
+    /// @dev Runs the current call's calldata in NodeStakingAdmin on this contract's storage and
+    ///      returns normally (so the caller's modifiers finish: initializer, nonReentrant) or
+    ///      bubbles its revert. Only called after the caller's access checks.
+    function _viaAdmin() private {
+        address admin = address(_admin);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            if iszero(delegatecall(gas(), admin, ptr, calldatasize(), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
+    }
+
+    /// @notice Initializes the proxy. Parameters, in order: admin (owner: the deployer on the devnet,
+    ///         the DAO timelock later), NodeRegistry proxy (its stake token is the staked and reward
+    ///         token 0), PaymentChannels proxy (its EIP-712 domain signs receipt batches), treasury
+    ///         (receiver of slashed stake), delegation unbonding delay (21 days by default; short on
+    ///         the devnet), delay of commission changes (7 days by default), highest commission
+    ///         (5000 by default), slash on evidence (at most MAX_SLASH_BPS), jail period.
+    /// @dev Sets the owner here, the rest in NodeStakingAdmin.initialize (same calldata).
+    function initialize(address admin, address, address, address, uint64, uint64, uint16, uint16, uint64)
+        external
+        initializer
+    {
+        if (admin == address(0)) revert ZeroAddress();
         __ProtocolModule_init(admin);
-        _registry = INodeRegistry(registry_);
-        _channels = IPaymentChannels(channels_);
-        address stake = INodeRegistry(registry_).stakeToken();
-        _stakeToken = IERC20(stake);
-        _setTreasury(treasury_);
-        _setUnbondingDelay(unbondingDelay_);
-        _setCommissionDelay(commissionDelay_);
-        _setMaxCommissionBps(maxCommissionBps_);
-        _setEquivocationSlashBps(equivocationSlashBps_);
-        _setJailPeriod(jailPeriod_);
-        _addRewardToken(stake);
-        _emissionLast = uint64(block.timestamp);
+        _viaAdmin();
     }
 
     // ------------------------------------------------------------------ delegators
 
     /// @inheritdoc INodeStaking
-    function delegate(uint256 nodeId, uint256 amount) external nonReentrant returns (uint256 shares) {
+    function delegate(uint256 nodeId, uint256 amount) external whenNotPaused nonReentrant returns (uint256 shares) {
         if (amount == 0) revert ZeroAmount();
         (NodeState storage n,) = _touch(nodeId);
         if (!n.active || n.jailed) revert NodeNotDelegatable(nodeId);
@@ -262,7 +261,9 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
         if (!n.jailed) revert NotJailed(nodeId);
         if (block.timestamp < n.jailedUntil) revert StillJailed(nodeId, n.jailedUntil);
         uint256 minStake = _registry.minStake();
-        if (n.selfBond < minStake) revert SelfBondTooLow(n.selfBond, minStake);
+        // An Exiting node never becomes Active again: it may unjail with any bond, so its bond (which
+        // NodeRegistry.withdrawStake keeps while jailed) can always leave after the jail period.
+        if (n.active && n.selfBond < minStake) revert SelfBondTooLow(n.selfBond, minStake);
         n.jailed = false;
         _updateWeight(nodeId, n, false);
         emit Unjailed(nodeId);
@@ -300,14 +301,8 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
     }
 
     /// @inheritdoc INodeStaking
-    function setEmissionSchedule(uint256 ratePerSecond, uint64 start, uint64 end) external onlyOwner nonReentrant {
-        if (ratePerSecond > type(uint128).max) revert SettingOutOfRange(ratePerSecond, type(uint128).max);
-        if (ratePerSecond != 0 && end <= start) revert InvalidSchedule(start, end);
-        _releaseEmissions();
-        _emissionRate = uint128(ratePerSecond);
-        _emissionStart = start;
-        _emissionEnd = end;
-        emit EmissionScheduleSet(ratePerSecond, start, end);
+    function setEmissionSchedule(uint256, uint64, uint64) external onlyOwner nonReentrant {
+        _viaAdmin();
     }
 
     // ------------------------------------------------------------------ slashing
@@ -315,8 +310,22 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
     /// @inheritdoc INodeStaking
     /// @dev The checks run in the EquivocationVerifier (same calldata, its errors bubble up).
     function slashForEquivocation(ReceiptEvidence calldata, ReceiptEvidence calldata) external nonReentrant {
-        (bool ok, bytes memory ret) =
-            address(_verifier).staticcall(bytes.concat(EquivocationVerifier.check.selector, msg.data[4:]));
+        _slashWithEvidence(EquivocationVerifier.check.selector);
+    }
+
+    /// @inheritdoc INodeStaking
+    /// @dev The checks run in the EquivocationVerifier (same calldata, its errors bubble up).
+    function slashForSettlementContradiction(ReceiptEvidence calldata, ReceiptEvidence calldata)
+        external
+        nonReentrant
+    {
+        _slashWithEvidence(EquivocationVerifier.checkContradiction.selector);
+    }
+
+    /// @dev Verifies the current call's evidence with `check` (a verifier function taking the same
+    ///      two ReceiptEvidence), marks its key used and slashes `equivocationSlashBps`.
+    function _slashWithEvidence(bytes4 checkSelector) private {
+        (bool ok, bytes memory ret) = address(_verifier).staticcall(bytes.concat(checkSelector, msg.data[4:]));
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(ret, 0x20), mload(ret))
@@ -325,7 +334,8 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
         (uint256 nodeId, bytes32 key) = abi.decode(ret, (uint256, bytes32));
         if (_evidenceUsed[key]) revert EvidenceAlreadyUsed(key);
         _evidenceUsed[key] = true;
-        emit EquivocationProven(nodeId, key, msg.sender);
+        if (checkSelector == EquivocationVerifier.check.selector) emit EquivocationProven(nodeId, key, msg.sender);
+        else emit SettlementContradictionProven(nodeId, key, msg.sender);
         _slash(nodeId, _equivocationSlashBps, key);
     }
 
@@ -338,87 +348,38 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
     // ------------------------------------------------------------------ admin
 
     /// @inheritdoc INodeStaking
-    function addRewardToken(address token) external onlyOwner {
-        _releaseEmissions();
-        _addRewardToken(token);
+    function addRewardToken(address) external onlyOwner {
+        _viaAdmin();
     }
 
     /// @inheritdoc INodeStaking
-    function setTreasury(address treasury_) external onlyOwner {
-        _setTreasury(treasury_);
+    function setTreasury(address) external onlyOwner {
+        _viaAdmin();
     }
 
     /// @inheritdoc INodeStaking
-    function setUnbondingDelay(uint64 delay) external onlyOwner {
-        _setUnbondingDelay(delay);
+    function setUnbondingDelay(uint64) external onlyOwner {
+        _viaAdmin();
     }
 
     /// @inheritdoc INodeStaking
-    function setCommissionDelay(uint64 delay) external onlyOwner {
-        _setCommissionDelay(delay);
+    function setCommissionDelay(uint64) external onlyOwner {
+        _viaAdmin();
     }
 
     /// @inheritdoc INodeStaking
-    function setMaxCommissionBps(uint16 bps) external onlyOwner {
-        _setMaxCommissionBps(bps);
+    function setMaxCommissionBps(uint16) external onlyOwner {
+        _viaAdmin();
     }
 
     /// @inheritdoc INodeStaking
-    function setEquivocationSlashBps(uint16 bps) external onlyOwner {
-        _setEquivocationSlashBps(bps);
+    function setEquivocationSlashBps(uint16) external onlyOwner {
+        _viaAdmin();
     }
 
     /// @inheritdoc INodeStaking
-    function setJailPeriod(uint64 period) external onlyOwner {
-        _setJailPeriod(period);
-    }
-
-    function _addRewardToken(address token) private {
-        if (token == address(0)) revert ZeroAddress();
-        uint256 count = _rewardTokenCount;
-        for (uint256 i; i < count; ++i) {
-            if (_tokens[i] == token) revert RewardTokenExists(token);
-        }
-        if (count == MAX_REWARD_TOKENS) revert TooManyRewardTokens();
-        _tokens[count] = token;
-        _rewardTokenCount = uint8(count + 1);
-        emit RewardTokenAdded(token, count);
-    }
-
-    function _setTreasury(address treasury_) private {
-        if (treasury_ == address(0)) revert ZeroAddress();
-        _treasury = treasury_;
-        emit TreasurySet(treasury_);
-    }
-
-    function _setUnbondingDelay(uint64 delay) private {
-        if (delay > MAX_UNBONDING_DELAY) revert SettingOutOfRange(delay, MAX_UNBONDING_DELAY);
-        _unbondingDelay = delay;
-        emit UnbondingDelaySet(delay);
-    }
-
-    function _setCommissionDelay(uint64 delay) private {
-        if (delay > MAX_COMMISSION_DELAY) revert SettingOutOfRange(delay, MAX_COMMISSION_DELAY);
-        _commissionDelay = delay;
-        emit CommissionDelaySet(delay);
-    }
-
-    function _setMaxCommissionBps(uint16 bps) private {
-        if (bps > MAX_COMMISSION_BPS_LIMIT) revert SettingOutOfRange(bps, MAX_COMMISSION_BPS_LIMIT);
-        _maxCommissionBps = bps;
-        emit MaxCommissionBpsSet(bps);
-    }
-
-    function _setEquivocationSlashBps(uint16 bps) private {
-        if (bps == 0 || bps > MAX_SLASH_BPS) revert SettingOutOfRange(bps, MAX_SLASH_BPS);
-        _equivocationSlashBps = bps;
-        emit EquivocationSlashBpsSet(bps);
-    }
-
-    function _setJailPeriod(uint64 period) private {
-        if (period > MAX_JAIL_PERIOD) revert SettingOutOfRange(period, MAX_JAIL_PERIOD);
-        _jailPeriod = period;
-        emit JailPeriodSet(period);
+    function setJailPeriod(uint64) external onlyOwner {
+        _viaAdmin();
     }
 
     // ------------------------------------------------------------------ views
@@ -628,20 +589,6 @@ contract NodeStaking is ProtocolModuleCore, NodeStakingStorage, INodeStaking {
         }
         if (_undistributed[i] != 0) _undistributed[i] = 0;
         _global[i] += Math.mulDiv(pending, PRECISION, tw);
-    }
-
-    /// @dev Streams due emissions into SAHARA's global index. O(1); runs before any weight change.
-    function _releaseEmissions() private {
-        if (_emissionLast == block.timestamp) return;
-        uint256 amount = _pendingEmission();
-        _emissionLast = uint64(block.timestamp);
-        if (amount == 0) return;
-        unchecked {
-            _emissionReserve -= uint192(amount);
-        }
-        _outstanding[0] += amount;
-        _global[0] += Math.mulDiv(amount, PRECISION, _totalWeight);
-        emit EmissionsReleased(amount, uint64(block.timestamp));
     }
 
     function _slash(uint256 nodeId, uint16 bps, bytes32 reason) private {

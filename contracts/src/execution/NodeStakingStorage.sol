@@ -10,8 +10,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {UnbondingEntry} from "../types/StakingTypes.sol";
 
 /// @title NodeStakingStorage
-/// @notice Constants, storage layout and shared read helpers of NodeStaking, inherited by both
-///         NodeStaking and NodeStakingLens so the lens (run by delegatecall) reads the same slots.
+/// @notice Constants, storage layout and shared helpers of NodeStaking, inherited by NodeStaking,
+///         NodeStakingLens and NodeStakingAdmin so the helpers (run by delegatecall) use the same slots.
 /// @dev Declares only plain storage starting at slot 0 (ProtocolModule's bases use namespaces).
 ///      Append-only across upgrades.
 abstract contract NodeStakingStorage {
@@ -137,6 +137,20 @@ abstract contract NodeStakingStorage {
         uint256 to = Math.min(block.timestamp, _emissionEnd);
         if (to <= from) return 0;
         amount = Math.min((to - from) * rate, _emissionReserve);
+    }
+
+    /// @dev Streams due emissions into SAHARA's global index. O(1); runs before any weight change.
+    function _releaseEmissions() internal {
+        if (_emissionLast == block.timestamp) return;
+        uint256 amount = _pendingEmission();
+        _emissionLast = uint64(block.timestamp);
+        if (amount == 0) return;
+        unchecked {
+            _emissionReserve -= uint192(amount);
+        }
+        _outstanding[0] += amount;
+        _global[0] += Math.mulDiv(amount, PRECISION, _totalWeight);
+        emit INodeStaking.EmissionsReleased(amount, uint64(block.timestamp));
     }
 
     function _tokenIndex(address token) internal view returns (uint256) {

@@ -62,6 +62,8 @@ interface INodeRegistry {
     error SettingOutOfRange(uint256 value, uint256 max);
     /// @notice Only the NodeStaking module may do this.
     error NotStaking(address caller);
+    /// @notice The node is jailed by NodeStaking: its bond stays until it served its jail and unjailed.
+    error NodeJailed(uint256 nodeId);
 
     /// @notice Registers a node operated by msg.sender, pulling `stake` SAHARA (needs an allowance).
     /// @param endpoint base URL of the node's API (1..MAX_ENDPOINT_LENGTH bytes)
@@ -101,11 +103,12 @@ interface INodeRegistry {
     function stopServing(uint256 nodeId, uint256 assetId) external;
 
     /// @notice Starts the exit of an Active node (operator only): status Exiting, stake unlocks at
-    ///         now + unbondingDelay().
+    ///         now + max(unbondingDelay(), NodeStaking.unbondingDelay()) (the bond stays slashable
+    ///         as long as delegations undelegated at the same time).
     function requestExit(uint256 nodeId) external;
 
     /// @notice Returns an Exiting node's stake to its operator once unlocked (operator only):
-    ///         status Exited.
+    ///         status Exited. Reverts NodeJailed while NodeStaking has the node jailed.
     function withdrawStake(uint256 nodeId) external;
 
     /// @notice Sets the minimum stake of new registrations (admin).
@@ -136,6 +139,12 @@ interface INodeRegistry {
     /// @notice The two keys allowed to act for a node on the payment paths, in one call.
     /// @dev Reverts UnknownNode. Used by PaymentChannels and ExactPayments once per transaction.
     function authority(uint256 nodeId) external view returns (address operator, address signer);
+
+    /// @notice Whether `account`'s ReceiptBatch signatures bind the node: its operator, its current
+    ///         signer, or a signer rotated away less than max(unbondingDelay(),
+    ///         NodeStaking.unbondingDelay()) ago (a rotation does not void evidence signed by the old
+    ///         key, and a leaked old key cannot forge evidence forever). False for unknown nodes.
+    function isReceiptSigner(uint256 nodeId, address account) external view returns (bool);
 
     /// @notice Whether the node exists, is Active and is not jailed by NodeStaking (may get new channels).
     function isActive(uint256 nodeId) external view returns (bool);

@@ -13,9 +13,9 @@ import {ReceiptEvidence, NodeStake, UnbondingEntry} from "../types/StakingTypes.
 ///           index per reward token over the total weight of Active, non-jailed nodes, and a
 ///           per-node index per delegation share after the operator's commission. Every operation
 ///           is O(1) in the number of delegators.
-///         - Slashing (automatic on equivocation evidence, or by the owner/DAO) cuts the self bond,
-///           the delegation pool and the unbonding pool by the same bps, sends it to the treasury and
-///           jails the node.
+///         - Slashing (automatic on equivocation or settlement-contradiction evidence, or by the
+///           owner/DAO) cuts the self bond, the delegation pool and the unbonding pool by the same
+///           bps, sends it to the treasury and jails the node. `delegate` stops while paused.
 ///         - Staked SAHARA keeps its governance weight: `getPastStakedVotes` is read by SaharaVotes.
 interface INodeStaking {
     // ------------------------------------------------------------------ events
@@ -68,6 +68,9 @@ interface INodeStaking {
     );
     /// @notice Equivocation evidence `evidenceKey` was accepted against `nodeId` by `reporter`.
     event EquivocationProven(uint256 indexed nodeId, bytes32 indexed evidenceKey, address indexed reporter);
+    /// @notice Settlement-contradiction evidence `evidenceKey` was accepted against `nodeId` by
+    ///         `reporter`: a receipt the node signed and a different one it recorded on-chain.
+    event SettlementContradictionProven(uint256 indexed nodeId, bytes32 indexed evidenceKey, address indexed reporter);
     /// @notice A node was jailed until `until`.
     event Jailed(uint256 indexed nodeId, uint64 until);
     /// @notice A node was unjailed by its operator.
@@ -125,6 +128,9 @@ interface INodeStaking {
     error InvalidReceiptProof();
     /// @notice A batch signature is not from the node's signer or operator.
     error InvalidBatchSignature(address recovered);
+    /// @notice The receipts root of settled evidence was not recorded on-chain by the node
+    ///         (`recordedBy` is the node that recorded it, 0 when nobody did).
+    error RootNotRecordedByNode(bytes32 root, uint256 recordedBy);
     /// @notice This evidence was already used.
     error EvidenceAlreadyUsed(bytes32 evidenceKey);
     /// @notice Only NodeRegistry may call this.
@@ -184,6 +190,17 @@ interface INodeStaking {
     ///         (same nodeId, same channelId != 0, assetId, lane and index, different leaves).
     ///         Anyone may submit; each pair of leaves slashes once.
     function slashForEquivocation(ReceiptEvidence calldata a, ReceiptEvidence calldata b) external;
+
+    /// @notice Slashes and jails a node whose settlement recorded a receipt that contradicts one it
+    ///         signed: `signed` is a receipt under a ReceiptBatch root the node signed (as in
+    ///         `slashForEquivocation`); `settled` is a receipt proven under a receipts root that
+    ///         `PaymentChannels.receiptsRecorded` attributes to the same node (`settled.root` = the
+    ///         recorded root, `settled.proof` = leaf -> group root -> recorded root;
+    ///         `settled.sequence` and `settled.signature` are ignored). Same (nodeId, channelId != 0,
+    ///         assetId, lane, index), different leaves. Same slash, jail and evidence key as
+    ///         equivocation, so a pair of leaves slashes once whichever way it is proven.
+    function slashForSettlementContradiction(ReceiptEvidence calldata signed, ReceiptEvidence calldata settled)
+        external;
 
     /// @notice Slashes `bps` of a node's stake and jails it (owner, i.e. the DAO timelock).
     function slash(uint256 nodeId, uint16 bps, bytes32 reason) external;

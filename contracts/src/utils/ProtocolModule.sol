@@ -8,9 +8,9 @@ import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Pau
 import {IPausable} from "../interfaces/IPausable.sol";
 
 /// @title ProtocolModuleCore
-/// @notice ProtocolModule without pausing: UUPS + Ownable2Step + transient reentrancy guard. Only
-///         for a module that cannot afford pausing's bytecode under the 24 KiB limit (NodeStaking);
-///         every other module inherits ProtocolModule.
+/// @notice ProtocolModule without pausing: UUPS + Ownable2Step + transient reentrancy guard. Every
+///         module inherits ProtocolModule (NodeStaking too, since its settings moved to
+///         NodeStakingAdmin); this base stays for a module that could not afford pausing's bytecode.
 abstract contract ProtocolModuleCore is UUPSUpgradeable, Ownable2StepUpgradeable, ReentrancyGuardTransient {
     /// @notice Renouncing ownership is disabled (see `renounceOwnership`).
     error RenounceOwnershipDisabled();

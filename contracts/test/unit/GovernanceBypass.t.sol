@@ -149,9 +149,8 @@ contract GovernanceBypassTest is ExecutionFixture {
         pool.transferOwnership(address(timelock));
         staking.transferOwnership(address(timelock));
         vm.stopPrank();
-        // + the guardian gate made a pauser of each of the 7 core modules and the grant pool (NodeStaking
-        // has no pause: see docs/protocol/staking.md).
-        uint256 n = owned.length + 6 + 8;
+        // + the guardian gate made a pauser of each of the 7 core modules, the grant pool and node staking.
+        uint256 n = owned.length + 6 + 9;
         address[] memory targets = new address[](n);
         uint256[] memory values = new uint256[](n);
         bytes[] memory payloads = new bytes[](n);
@@ -173,6 +172,8 @@ contract GovernanceBypassTest is ExecutionFixture {
         }
         targets[k + 13] = address(pool);
         payloads[k + 13] = abi.encodeCall(ProtocolModule.setPauser, (address(guardianGate), true));
+        targets[k + 14] = address(staking);
+        payloads[k + 14] = abi.encodeCall(ProtocolModule.setPauser, (address(guardianGate), true));
         timelock.scheduleBatch(targets, values, payloads, bytes32(0), keccak256("handover"), 0);
         timelock.executeBatch(targets, values, payloads, bytes32(0), keccak256("handover"));
     }
@@ -265,6 +266,9 @@ contract GovernanceBypassTest is ExecutionFixture {
         _add("NodeStaking.setJailPeriod", address(staking), abi.encodeCall(staking.setJailPeriod, (1 days)), Gate.Owner);
         _add("NodeStaking.setEmissionSchedule", address(staking), abi.encodeCall(staking.setEmissionSchedule, (0, uint64(block.timestamp), uint64(block.timestamp + 1 days))), Gate.Owner);
         _add("NodeStaking.slash", address(staking), abi.encodeCall(staking.slash, (nodeId, 100, bytes32("offence"))), Gate.Owner);
+        _add("NodeStaking.setPauser", address(staking), abi.encodeCall(staking.setPauser, (eve, true)), Gate.Owner);
+        _add("NodeStaking.unpause", address(staking), abi.encodeCall(staking.unpause, ()), Gate.Owner);
+        _add("NodeStaking.pause", address(staking), abi.encodeCall(staking.pause, ()), Gate.Pauser);
         // Non-upgradeable owned contracts.
         IVestingVault.ScheduleParams[] memory batch = new IVestingVault.ScheduleParams[](1);
         batch[0] = IVestingVault.ScheduleParams(bob, uint64(block.timestamp), 0, 365 days, 1e18, false);
@@ -368,6 +372,7 @@ contract GovernanceBypassTest is ExecutionFixture {
         assertTrue(timelock.hasRole(timelock.CANCELLER_ROLE(), address(guardianGate)));
         for (uint256 i; i < 7; ++i) assertTrue(ProtocolModule(owned[i]).isPauser(address(guardianGate)));
         assertTrue(pool.isPauser(address(guardianGate)));
+        assertTrue(staking.isPauser(address(guardianGate)));
         assertFalse(timelock.hasRole(timelock.PROPOSER_ROLE(), address(guardianGate)));
         assertEq(timelock.getMinDelay(), REAL_DELAY);
     }
@@ -492,7 +497,8 @@ contract GovernanceBypassTest is ExecutionFixture {
 
     function test_guardian_pausesEveryModuleThroughTheGate() public {
         address[] memory owned = _owned();
-        for (uint256 i; i < 7; ++i) {
+        // the 7 core modules, then (index 9) node staking
+        for (uint256 i; i < 10; i += i == 6 ? 3 : 1) {
             assertTrue(ProtocolModule(owned[i]).isPauser(address(guardianGate)));
             vm.prank(guardian);
             vm.expectRevert(abi.encodeWithSelector(ProtocolModule.NotPauser.selector, guardian));

@@ -463,7 +463,7 @@ contract NodeStakingTest is StakingFixture {
         nodes.requestExit(nodeId);
         assertEq(staking.totalWeight(), 0);
         assertFalse(staking.nodeStake(nodeId).active);
-        vm.warp(block.timestamp + UNBONDING);
+        vm.warp(block.timestamp + STAKE_UNBONDING); // the bond unlocks after the longer (staking) delay
         vm.prank(operator);
         nodes.withdrawStake(nodeId);
         assertEq(staking.nodeStake(nodeId).selfBond, 0);

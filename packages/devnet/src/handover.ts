@@ -36,8 +36,8 @@ export function ownedContracts(d: Deployments): { name: string; address: Address
 /** The modules the guardian gate may pause (every ProtocolModule: they all implement IPausable). */
 export function pausableModules(d: Deployments): { name: string; address: Address; abi: Abi }[] {
   const list = MODULE_NAMES.map((m) => ({ name: m as string, address: d.contracts[m], abi: loadArtifact(m).abi }))
-  // NodeStaking inherits ProtocolModuleCore (no pausing: its bytecode is at the 24 KiB limit).
   if (d.contracts.GrantPool) list.push({ name: 'GrantPool', address: d.contracts.GrantPool, abi: loadArtifact('GrantPool').abi })
+  if (d.contracts.NodeStaking) list.push({ name: 'NodeStaking', address: d.contracts.NodeStaking, abi: loadArtifact('NodeStaking').abi })
   return list
 }
 

@@ -24,10 +24,11 @@ const PUBLIC: Record<string, string[]> = {
     'fund', 'sync', 'submitApplication', 'withdrawApplication', 'setRecipient', 'claimReward', 'approve', 'reject', 'approveMilestone',
     'cancelGrant', 'createRewardRound', 'closeRewardRound', 'acceptOwnership',
   ],
-  // onSelfBondChanged: NodeRegistry only; setCommission/unjail: the node's operator; slashForEquivocation: anyone with valid evidence.
+  // onSelfBondChanged: NodeRegistry only; setCommission/unjail: the node's operator; slashForEquivocation and
+  // slashForSettlementContradiction: anyone with valid evidence.
   NodeStaking: [
     'delegate', 'undelegate', 'withdrawUnbonded', 'claimRewards', 'setCommission', 'unjail', 'onSelfBondChanged', 'notifyFees', 'fundEmissions',
-    'slashForEquivocation', 'acceptOwnership',
+    'slashForEquivocation', 'slashForSettlementContradiction', 'acceptOwnership',
   ],
   VestingVault: ['release', 'setBeneficiary', 'acceptOwnership'],
   MerkleAirdrop: ['claim', 'release', 'sweep', 'acceptOwnership'],

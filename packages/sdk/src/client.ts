@@ -118,6 +118,7 @@ export function createSaharaClient(config: SaharaClientConfig) {
     setCommission: w('setCommission', actions.setCommission),
     unjail: w('unjail', actions.unjail),
     proveEquivocation: w('proveEquivocation', actions.proveEquivocation),
+    proveSettlementContradiction: w('proveSettlementContradiction', actions.proveSettlementContradiction),
   }
 }
 

@@ -381,6 +381,7 @@ const formatters: Record<string, Formatter> = {
   NotNodeOperator: ([id, caller]) => `${caller} is not the operator of node #${id}.`,
   NodeNotActive: ([id]) => `Node #${id} is not active (it does not exist, is exiting or has exited).`,
   NodeNotExiting: ([id]) => `Node #${id} is not exiting; request the exit first.`,
+  NodeJailed: ([id]) => `Node #${id} is jailed: its bond stays until it has served the jail and unjailed (sahara stake unjail).`,
   StakeLocked: ([id, unlockAt]) => `The stake of node #${id} is locked until ${new Date(Number(unlockAt) * 1000).toISOString()}.`,
   StakeTooLow: ([stake, min], ctx) => `A stake of ${amount(stake, ctx)} is below the minimum of ${amount(min, ctx)}.`,
   InvalidEndpoint: ([length]) => `The endpoint must be a non-empty URL of bounded length (got ${length} bytes).`,
@@ -480,8 +481,12 @@ const formatters: Record<string, Formatter> = {
   InvalidEvidence: ([check]) =>
     `The two receipts are not equivocation evidence: ${['they are from different nodes', 'they are not on the same channel (or not on a channel)', 'they are for different assets', 'they are on different lanes', 'they have different indexes', 'they are the same receipt'][Number(check)] ?? `check ${check} failed`}.`,
   InvalidReceiptProof: () => "A receipt's Merkle proof does not lead to its batch root.",
-  InvalidBatchSignature: ([recovered]) => `A receipt batch is signed by ${recovered}, neither the node's signer nor its operator.`,
-  EvidenceAlreadyUsed: ([key]) => `This equivocation evidence (${key}) was already used to slash the node.`,
+  InvalidBatchSignature: ([recovered]) => `A receipt batch is signed by ${recovered}, neither the node's operator, its signer nor a signer it rotated away within the slashing window.`,
+  RootNotRecordedByNode: ([root, by]) =>
+    BigInt(by as bigint) === 0n
+      ? `The receipts root ${root} was never recorded by a settlement.`
+      : `The receipts root ${root} was recorded by node #${by}, not by the node of the receipts.`,
+  EvidenceAlreadyUsed: ([key]) => `This evidence (${key}) was already used to slash the node.`,
   NotNodeRegistry: ([caller]) => `${caller} is not the NodeRegistry.`,
   NotStaking: ([caller]) => `${caller} is not the NodeStaking module.`,
   FutureLookup: ([timepoint, clock]) => `Staked votes at ${timepoint} are in the future (now ${clock}).`,

@@ -1,15 +1,20 @@
-// Pure staking helpers: finding equivocation among receipts, building the evidence pair, the
+// Pure staking helpers: finding equivocation among receipts, building the evidence pair (and the
+// settlement-contradiction pair), the
 // amount -> shares rounding of undelegate, and the staking error sentences.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Hex } from 'viem'
 import {
   EquivocationError,
+  ReceiptFormatError,
   buildMerkleTree,
+  contradictionEvidence,
   describeContractError,
   equivocationEvidence,
   findEquivocation,
+  parseSettledReceipt,
   receiptLeaf,
+  settledReceipt,
   sharesForAmount,
   type ReceiptFields,
   type SignedReceipt,
@@ -88,6 +93,43 @@ describe('equivocationEvidence', () => {
   })
 })
 
+describe('contradictionEvidence', () => {
+  // The node signed `signed`; its settlement recorded a root over a group holding `other` instead.
+  const signed = batch([fields({ index: 0n }), fields({ index: 1n })])[1]!
+  const swapped = batch([fields({ index: 1n }, 'b'), fields({ index: 2n }, 'b')], 2n)
+  const top = buildMerkleTree([swapped[0]!.groupRoot, word('another group')])
+  const settled = settledReceipt(swapped[0]!, { receiptsRoot: top.root, proof: [...swapped[0]!.proof, ...top.proof(0)] })
+
+  it('maps the signed half like equivocation and the settled half to (fields, receipts root, full proof), no signature', () => {
+    const [ea, eb] = contradictionEvidence(signed, settled)
+    assert.deepEqual(ea, { receipt: signed.fields, root: signed.groupRoot, sequence: 1n, proof: signed.proof, signature: signed.signature })
+    assert.deepEqual(eb, { receipt: swapped[0]!.fields, root: top.root, sequence: 0n, proof: [...swapped[0]!.proof, ...top.proof(0)], signature: '0x' })
+  })
+
+  it('refuses pairs that are not evidence, naming why', () => {
+    const cases: [typeof settled, RegExp][] = [
+      [{ ...settled, fields: { ...settled.fields, index: 2n } }, /different calls/],
+      [settledReceipt(signed, { receiptsRoot: signed.groupRoot, proof: signed.proof }), /identical/],
+      [{ ...settled, proof: settled.proof.slice(0, 1) }, /settled receipt's proof does not lead to its receipts root/],
+    ]
+    for (const [s, message] of cases) assert.throws(() => contradictionEvidence(signed, s), (e: unknown) => e instanceof EquivocationError && message.test(e.shortMessage))
+    assert.throws(() => contradictionEvidence({ ...signed, proof: [word('x')] }, settled), /signed receipt does not check out/)
+  })
+
+  it('parseSettledReceipt reads the JSON form (decimal strings, 0x-hex) and rejects malformed input', () => {
+    const json = JSON.parse(
+      JSON.stringify({ receipt: settled.fields, receiptsRoot: settled.receiptsRoot, proof: settled.proof }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+    ) as unknown
+    assert.deepEqual(parseSettledReceipt(json), settled)
+    const bad = (o: object) => assert.throws(() => parseSettledReceipt({ ...(json as object), ...o }), ReceiptFormatError)
+    bad({ receipt: { ...(json as { receipt: object }).receipt, index: '01' } })
+    bad({ receipt: { ...(json as { receipt: object }).receipt, requestHash: '0x12' } })
+    bad({ receiptsRoot: 'root' })
+    bad({ proof: ['0x1234'] })
+    assert.throws(() => parseSettledReceipt(null), ReceiptFormatError)
+  })
+})
+
 describe('sharesForAmount', () => {
   it('rounds up so at least the amount is undelegated, capped at the shares held', () => {
     assert.equal(sharesForAmount(100n, 1000n, 1000n, 500n), 100n)
@@ -103,6 +145,9 @@ describe('sharesForAmount', () => {
 describe('staking error sentences', () => {
   it('explains the NodeStaking reverts in one sentence', () => {
     assert.equal(describeContractError('InvalidEvidence', [4]), 'The two receipts are not equivocation evidence: they have different indexes.')
+    assert.equal(describeContractError('RootNotRecordedByNode', [word('r'), 0n]), `The receipts root ${word('r')} was never recorded by a settlement.`)
+    assert.equal(describeContractError('RootNotRecordedByNode', [word('r'), 3n]), `The receipts root ${word('r')} was recorded by node #3, not by the node of the receipts.`)
+    assert.equal(describeContractError('NodeJailed', [2n]), 'Node #2 is jailed: its bond stays until it has served the jail and unjailed (sahara stake unjail).')
     assert.equal(describeContractError('CommissionTooHigh', [6000, 5000]), 'A commission of 60% is above the maximum of 50%.')
     assert.equal(
       describeContractError('SelfBondTooLow', [900n * 10n ** 18n, 1000n * 10n ** 18n], { token: { symbol: 'SAHARA', decimals: 18 } }),

@@ -1,12 +1,17 @@
 import {
   EquivocationError,
   ReceiptFormatError,
+  contradictionEvidence,
   decodeReceiptHeader,
   equivocationEvidence,
   findEquivocation,
   formatAmount,
+  parseSettledReceipt,
+  receiptLeaf,
+  type SettledReceipt,
   type SignedReceipt,
 } from '@sahara/sdk'
+import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { Address } from 'viem'
 import { connect, type Ctx } from '../context'
@@ -42,6 +47,43 @@ function readReceipts(arg: string): SignedReceipt[] {
       throw err
     }
   })
+}
+
+const receiptLeafOf = (s: SettledReceipt) => receiptLeaf(s.fields)
+
+/** Reads a settled receipt JSON file (parseSettledReceipt's format). */
+function readSettled(arg: string): SettledReceipt {
+  if (!existsSync(arg)) throw new UsageError(`${arg} does not exist (a settled receipt JSON file).`)
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(arg, 'utf8'))
+  } catch {
+    throw new UsageError(`${arg} is not JSON.`)
+  }
+  try {
+    return parseSettledReceipt(json)
+  } catch (err) {
+    if (err instanceof ReceiptFormatError) throw new UsageError(`${arg} is not a settled receipt: ${err.shortMessage}`)
+    throw err
+  }
+}
+
+/** The slash outcome lines shared by `evidence` and `contradiction`. */
+function slashLines(r: { nodeId: bigint; bps: number; selfCut: bigint; poolCut: bigint; unbondingCut: bigint; treasury: string; evidenceKey: string; jailedUntil: bigint; hash: string }, offence: string, S: (v: bigint) => string): string[] {
+  return [
+    `Node #${r.nodeId} slashed ${r.bps / 100}% for ${offence} (${S(r.selfCut + r.poolCut + r.unbondingCut)} to the treasury) and jailed until ${date(r.jailedUntil)}`,
+    ...table(
+      [
+        ['bond cut', S(r.selfCut)],
+        ['delegations cut', S(r.poolCut)],
+        ['unbonding cut', S(r.unbondingCut)],
+        ['treasury', r.treasury],
+        ['evidence', r.evidenceKey],
+        ['tx', r.hash],
+      ],
+      '  ',
+    ),
+  ]
 }
 
 /** `sahara stake ...`: delegated staking of execution nodes (NodeStaking). */
@@ -231,20 +273,39 @@ export function stakeCommand(program: Command): Command {
       const sahara = await ctx.token('SAHARA')
       const r = await ctx.sahara.proveEquivocation(pair.a, pair.b)
       const S = (v: bigint) => formatAmount(v, sahara.decimals, sahara.symbol)
-      emit(opts, { ...where, ...r, receipt: undefined, hash: undefined, tx: r.hash, sent: true }, () => [
-        `Node #${r.nodeId} slashed ${r.bps / 100}% for equivocation (${S(r.selfCut + r.poolCut + r.unbondingCut)} to the treasury) and jailed until ${date(r.jailedUntil)}`,
-        ...table(
-          [
-            ['bond cut', S(r.selfCut)],
-            ['delegations cut', S(r.poolCut)],
-            ['unbonding cut', S(r.unbondingCut)],
-            ['treasury', r.treasury],
-            ['evidence', r.evidenceKey],
-            ['tx', r.hash],
-          ],
-          '  ',
-        ),
-      ])
+      emit(opts, { ...where, ...r, receipt: undefined, hash: undefined, tx: r.hash, sent: true }, () => slashLines(r, 'equivocation', S))
+    })
+
+  stake
+    .command('contradiction')
+    .description('slash a node whose settlement recorded a receipt that contradicts one it signed (same channel lane and index)')
+    .argument('<signed>', 'the receipt the node signed: a receipt header, a file of headers or a `sahara call --receipts` file')
+    .argument('<settled>', 'JSON file { receipt: {11 fields}, receiptsRoot, proof }: a receipt under a receipts root the node recorded')
+    .option('--dry-run', 'only check the pair locally, send nothing', false)
+    .action(async (signedArg: string, settledArg: string, o: { dryRun: boolean }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>()
+      const settled = readSettled(settledArg)
+      const f = settled.fields
+      // the signed receipt for the same node, channel, asset, lane and index
+      const candidates = readReceipts(signedArg)
+      const signed =
+        candidates.find((r) => r.fields.nodeId === f.nodeId && r.fields.channelId === f.channelId && r.fields.assetId === f.assetId && r.fields.lane === f.lane && r.fields.index === f.index) ??
+        candidates[0]
+      if (!signed) throw new EquivocationError('No signed receipt was given.')
+      contradictionEvidence(signed, settled) // checked before connecting
+      const where = { nodeId: f.nodeId, channelId: f.channelId, assetId: f.assetId, lane: f.lane, index: f.index, receiptsRoot: settled.receiptsRoot }
+      if (o.dryRun) {
+        emit(opts, { ...where, leaves: [signed.leaf, receiptLeafOf(settled)], sent: false }, () => [
+          `Node #${where.nodeId} signed one receipt and its settlement proof shows another for channel #${where.channelId} lane ${where.lane} index ${where.index}`,
+          ...table([['signed leaf', signed.leaf], ['settled leaf', receiptLeafOf(settled)], ['receipts root', settled.receiptsRoot]], '  '),
+        ])
+        return
+      }
+      const ctx = await connect(opts, true)
+      const sahara = await ctx.token('SAHARA')
+      const r = await ctx.sahara.proveSettlementContradiction(signed, settled)
+      const S = (v: bigint) => formatAmount(v, sahara.decimals, sahara.symbol)
+      emit(opts, { ...where, ...r, receipt: undefined, hash: undefined, tx: r.hash, sent: true }, () => slashLines(r, 'a settlement contradicting a signed receipt', S))
     })
 
   return stake
