@@ -34,6 +34,8 @@ export { deployGenesis, hasGenesis, loadTokenomics, votesSourceOf, DEFAULT_TOKEN
 export type { GenesisOptions, GenesisResult } from './genesis.ts'
 export { handOver, verifyHandover, verifyTreasury, routeTreasury, treasuryDestinations, ownedContracts, pausableModules, ROLES } from './handover.ts'
 export type { HandoverOptions, HandoverResult, HandoverCheck, RouteTreasuryResult } from './handover.ts'
+export { deployPipeline, checkRealRecipients, DevRecipientError } from './pipeline.ts'
+export type { DeployPipelineOptions, DeployPipelineResult } from './pipeline.ts'
 export { parseGovernanceConfig, loadGovernanceConfig, GovernanceConfigError, DEFAULT_GOVERNANCE_CONFIG } from './governanceConfig.ts'
 export type { GovernanceConfig, RecipientRef } from './governanceConfig.ts'
 export { deployGrantPool, DEVNET_GRANTS_BUDGET, DEVNET_GRANTS_COMMITTEE_INDEX } from './grants.ts'

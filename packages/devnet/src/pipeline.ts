@@ -8,6 +8,7 @@ import path from 'node:path'
 import { getAddress, type Address, type PublicClient } from 'viem'
 import { parseAirdropCsv, type Deployments, type Tokenomics } from '@sahara/sdk'
 import { devAccounts } from './accounts.ts'
+import { loadArtifact } from './artifacts.ts'
 import { DEV_CHAIN_IDS, DeployError, deployProtocol, type DeployProtocolOptions } from './deploy.ts'
 import { writeDeployments } from './deployments.ts'
 import { existingExchange, hasExchange } from './exchange.ts'
@@ -150,7 +151,17 @@ export async function deployPipeline(o: DeployPipelineOptions): Promise<DeployPi
       log,
     })
     save(g.deployments)
-    if (g.distributed && d.contracts.NodeStaking) {
+  }
+  // The staking rewards bucket is in the reserve: publish its 48-month schedule while the deployer
+  // still owns NodeStaking (checked on chain, so a run stopped right after genesis resumes here).
+  if (!d.governance?.handedOver && d.contracts.NodeStaking) {
+    const abi = loadArtifact('NodeStaking').abi
+    const at = { address: d.contracts.NodeStaking, abi } as const
+    const [[rate], reserve] = (await Promise.all([
+      publicClient.readContract({ ...at, functionName: 'emissionSchedule' }),
+      publicClient.readContract({ ...at, functionName: 'emissionReserve' }),
+    ])) as [readonly [bigint, bigint, bigint, bigint], bigint]
+    if (rate === 0n && reserve > 0n) {
       await startEmissions({ owner: walletClient, publicClient, staking: d.contracts.NodeStaking, durationSeconds: DEFAULT_EMISSION_DURATION, log })
     }
   }

@@ -10,8 +10,19 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { erc20Abi, getAddress, type Address } from 'viem'
-import { loadDeploymentsFile, revenueVaultAbi, type Deployments } from '@sahara/sdk'
-import { devAccounts, publicClientFor, repoRoot, startAnvil, verifyHandover, type AnvilInstance } from '../src/index.ts'
+import { loadDeploymentsFile, nodeStakingAbi, revenueVaultAbi, type Deployments } from '@sahara/sdk'
+import {
+  DEFAULT_EMISSION_DURATION,
+  devAccounts,
+  loadUniswapArtifact,
+  localChain,
+  publicClientFor,
+  repoRoot,
+  startAnvil,
+  verifyHandover,
+  walletClientFor,
+  type AnvilInstance,
+} from '../src/index.ts'
 
 const CHAIN_ID = 4242 // not in DEV_CHAIN_IDS: the real-network rules apply
 const SUPPLY = 10_000_000_000n * 10n ** 18n
@@ -100,6 +111,12 @@ describe('deploy-cli on a real-network-like chain', { timeout: 300_000 }, () => 
     assert.equal(await bal(d.deployer), 0n)
     const liquidity = d.genesis!.transfers.find((x) => x.id === 'liquidity')!
     assert.equal(liquidity.recipient, timelock)
+    // The staking rewards bucket streams over 48 months from NodeStaking's reserve.
+    const staking = { address: d.contracts.NodeStaking!, abi: nodeStakingAbi } as const
+    const [rate, start, end] = await pc.readContract({ ...staking, functionName: 'emissionSchedule' })
+    const reserve = BigInt(d.genesis!.transfers.find((x) => x.id === 'community/stakingRewards')!.amount)
+    assert.equal(end - start, BigInt(DEFAULT_EMISSION_DURATION))
+    assert.equal(rate, reserve / BigInt(DEFAULT_EMISSION_DURATION))
   })
 
   it('a re-run sends no transaction', async () => {
@@ -109,5 +126,28 @@ describe('deploy-cli on a real-network-like chain', { timeout: 300_000 }, () => 
     assert.match(r.stderr, /is complete and verified on chain: nothing was sent\./)
     assert.equal(await nonce(), before)
     assert.deepEqual(loadDeploymentsFile(path.join(out, `${CHAIN_ID}.json`)), d)
+  })
+
+  it('--uniswap-router records the network\'s Uniswap v2 deployment; without a SAHARA/USDT pair the liquidity bucket goes to the timelock', async () => {
+    // "The network's" Uniswap: deployed by someone else (dev account 1) from the official artifacts.
+    const someone = walletClientFor(anvil.rpcUrl, devAccounts(2)[1]!.privateKey, localChain(CHAIN_ID, anvil.rpcUrl))
+    const pc = publicClientFor(anvil.rpcUrl)
+    const create = async (name: 'WETH9' | 'UniswapV2Factory' | 'UniswapV2Router02', args: readonly unknown[]) => {
+      const a = loadUniswapArtifact(name)
+      const hash = await someone.deployContract({ abi: a.abi, bytecode: a.bytecode, args, chain: null } as never)
+      return getAddress((await pc.waitForTransactionReceipt({ hash })).contractAddress!)
+    }
+    const weth = await create('WETH9', [])
+    const factory = await create('UniswapV2Factory', [someone.account.address])
+    const router = await create('UniswapV2Router02', [factory, weth])
+    const out2 = path.join(tmp, 'with-router')
+    const r = await run(['--rpc-url', anvil.rpcUrl, '--out', out2, '--dev-stablecoin', '--governance-config', configFile, '--uniswap-router', router])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /No SAHARA\/USDT pool is created \(the router has no such pair\)/)
+    const d2 = loadDeploymentsFile(path.join(out2, `${CHAIN_ID}.json`))
+    assert.deepEqual([d2.contracts.UniswapV2Router02, d2.contracts.UniswapV2Factory, d2.contracts.WETH9, d2.contracts.SaharaUsdtPair], [router, factory, weth, undefined])
+    assert.equal(d2.genesis!.transfers.find((x) => x.id === 'liquidity')!.recipient, d2.contracts.SaharaTimelock)
+    // The factory is the network's: its fee setter stays with its owner, and the handover verifies.
+    assert.deepEqual(await verifyHandover(pc, d2), { ok: true, problems: [] })
   })
 })
