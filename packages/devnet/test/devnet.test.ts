@@ -537,7 +537,7 @@ describe('deployProtocol on another chain', () => {
     assert.equal(symbol, 'USDT')
   })
 
-  it('deploy-cli deploys by RPC URL + key and reuses on a second run', async () => {
+  it('deploy-cli deploys by RPC URL + key (the whole pipeline, devnet config on a dev chain) and reuses on a second run', async () => {
     const a = await startAnvil()
     cleanups.push(() => a.stop())
     const out = path.join(tmp, 'cli-out')
@@ -548,6 +548,9 @@ describe('deployProtocol on another chain', () => {
     const d = parseDeployments(JSON.parse(first.stdout))
     assert.ok(existsSync(path.join(out, '31337.json')))
     assert.equal(d.rpcUrl, a.rpcUrl)
+    // On a dev chain the devnet governance config is accepted ("deployer", dev-account guardian).
+    assert.equal(d.governance?.handedOver, true)
+    assert.equal(d.treasury, d.contracts.SaharaTimelock)
     const second = await exec(process.execPath, argv, { cwd: repoRoot, env })
     assert.match(second.stderr, /reusing deployment/)
     assert.deepEqual(parseDeployments(JSON.parse(second.stdout)), d)
