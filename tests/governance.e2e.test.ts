@@ -2,7 +2,8 @@
 // protocol fee, proposal B upgrades the RevenueVault to a V2 implementation (the proxy's
 // implementation slot changes, state survives); both go propose -> vote -> queue -> execute
 // through the SDK with chain time advanced by evm_increaseTime. The guardian can cancel a queued
-// proposal before its expiry and not after, and can do nothing else. The guardian pauses
+// proposal before its expiry and not after, and can do nothing else. The timelock is the treasury:
+// proposal F spends treasury SAHARA to a grantee; proposal G changes the governor's voting period. The guardian pauses
 // PaymentChannels through its gate: opening a channel fails with one sentence, settlement, close
 // and withdraw of an existing channel keep working, and a proposal unpauses it.
 import assert from 'node:assert/strict'
@@ -10,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { encodeFunctionData, getAddress, numberToHex, parseEventLogs, type Address, type Hex } from 'viem'
+import { encodeFunctionData, erc20Abi, getAddress, numberToHex, parseEventLogs, type Address, type Hex } from 'viem'
 import { loadArtifact, localChain, startDevnet, walletClientFor, type Devnet } from '@sahara/devnet'
 import {
   GovernanceStateError,
@@ -23,8 +24,10 @@ import {
   guardianGateAbi,
   hashProposal,
   revenueVaultAbi,
+  saharaGovernorAbi,
   saharaTimelockAbi,
   setProtocolFeeCall,
+  setVotingPeriodCall,
   toProposal,
   upgradeCall,
   type ProposalActions,
@@ -135,6 +138,35 @@ describe('governance on the devnet', { timeout: 300_000 }, () => {
     assert.equal(await pc().readContract({ address: vault, abi: revenueVaultAbi, functionName: 'treasury' }), treasury)
     assert.equal(await pc().readContract({ address: vault, abi: revenueVaultAbi, functionName: 'isPaymentToken', args: [d().contracts.USDT] }), true)
     assert.equal(await pc().readContract({ address: vault, abi: revenueVaultAbi, functionName: 'owner' }), d().contracts.SaharaTimelock)
+  })
+
+  it('spending the treasury is a proposal: the timelock transfers treasury SAHARA to a grantee', async () => {
+    const timelock = d().contracts.SaharaTimelock!
+    // The timelock is the treasury: fees, slashes, sweeps and the genesis treasury bucket are its.
+    assert.equal(d().treasury, timelock)
+    assert.equal(await pc().readContract({ address: d().contracts.RevenueVault, abi: revenueVaultAbi, functionName: 'treasury' }), timelock)
+    const token = { address: d().contracts.SaharaToken, abi: erc20Abi } as const
+    const grantee = getAddress('0x000000000000000000000000000000000000beef')
+    const amount = 250_000n * 10n ** 18n
+    const [treasury0, grantee0] = await Promise.all([
+      pc().readContract({ ...token, functionName: 'balanceOf', args: [timelock] }),
+      pc().readContract({ ...token, functionName: 'balanceOf', args: [grantee] }),
+    ])
+    assert.ok(treasury0 >= amount, `the timelock holds ${treasury0} SAHARA wei`)
+    const call = { target: d().contracts.SaharaToken, value: 0n, calldata: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [grantee, amount] }), summary: `SAHARA.transfer(${grantee}, ${amount})` }
+    await pass(toProposal([call], 'F: 250,000 SAHARA from the treasury to a grantee'))
+    assert.equal(await pc().readContract({ ...token, functionName: 'balanceOf', args: [timelock] }), treasury0 - amount)
+    assert.equal(await pc().readContract({ ...token, functionName: 'balanceOf', args: [grantee] }), grantee0 + amount)
+  })
+
+  it('a proposal changes a governor setting: setVotingPeriod (onlyGovernance)', async () => {
+    const gov = { address: d().contracts.SaharaGovernor!, abi: saharaGovernorAbi } as const
+    assert.equal(await pc().readContract({ ...gov, functionName: 'votingPeriod' }), 60n)
+    // Nobody but the governance itself may call it, not even the voter holding quorum.
+    await assert.rejects(pc().simulateContract({ ...gov, functionName: 'setVotingPeriod', args: [50], account: voter.account! }), /GovernorOnlyExecutor/)
+    // 50 s keeps the later proposals' 61 s waits valid.
+    await pass(toProposal([setVotingPeriodCall(d(), 50)], 'G: voting period 60 s -> 50 s'))
+    assert.equal(await pc().readContract({ ...gov, functionName: 'votingPeriod' }), 50n)
   })
 
   it('the guardian cancels a queued proposal before its expiry', async () => {

@@ -89,6 +89,8 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
   let pc: PublicClient
   let clients: SaharaClient[]
   const acct = (i: number) => devnet.accounts[i]!
+  // The protocol treasury (slashed stake goes there) is the DAO timelock.
+  const treasury = () => devnet.deployments.contracts.SaharaTimelock!
   const c = () => devnet.deployments.contracts
   const staking = () => c().NodeStaking!
 
@@ -156,7 +158,7 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
     const read = (functionName: string) => pc.readContract({ address: staking(), abi: nodeStakingAbi, functionName: functionName as never })
     assert.equal(await read('unbondingDelay'), BigInt(DEVNET_STAKING_UNBONDING_DELAY))
     assert.equal(await read('jailPeriod'), BigInt(DEVNET_JAIL_PERIOD))
-    assert.equal(await read('treasury'), acct(9).address)
+    assert.equal(await read('treasury'), treasury())
     assert.deepEqual(await read('rewardTokens'), [c().SaharaToken, c().USDT])
     // Genesis funded the reserve with the staking rewards bucket and started a 48-month schedule.
     const e = await emission()
@@ -276,14 +278,14 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
     assert.equal(u.amount, 400n * E18)
     const s0 = await operator.getNodeStake(1n)
     assert.deepEqual([s0.selfBond, s0.delegated, s0.unbonding], [1000n * E18, 600n * E18, 400n * E18])
-    const treasury0 = await balance(c().SaharaToken, acct(9).address)
+    const treasury0 = await balance(c().SaharaToken, treasury())
 
     const r = await reporter.proveEquivocation(pair.a, pair.b)
     assert.equal(r.bps, 1000)
     // 10% of each: the bond (via NodeRegistry.slashBond), the delegation pool and the unbonding pool.
     assert.deepEqual([r.selfCut, r.poolCut, r.unbondingCut], [100n * E18, 60n * E18, 40n * E18])
-    assert.equal(r.treasury, acct(9).address)
-    assert.equal((await balance(c().SaharaToken, acct(9).address)) - treasury0, 200n * E18)
+    assert.equal(r.treasury, treasury())
+    assert.equal((await balance(c().SaharaToken, treasury())) - treasury0, 200n * E18)
     assert.equal(r.jailedUntil, (await timeOf(r.receipt)) + BigInt(DEVNET_JAIL_PERIOD))
     const s1 = await operator.getNodeStake(1n)
     assert.deepEqual([s1.selfBond, s1.delegated, s1.unbonding, s1.weight, s1.jailed], [900n * E18, 540n * E18, 360n * E18, 0n, true])
@@ -390,11 +392,11 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
       assert.deepEqual([dry.nodeId, dry.index, dry.sent], ['2', '3', false])
 
       const before = await clients[0]!.getNodeStake(nodeId)
-      const treasury0 = await balance(c().SaharaToken, acct(9).address)
+      const treasury0 = await balance(c().SaharaToken, treasury())
       const r = await json(['stake', 'evidence', file], 6)
       const cut = (v: bigint) => (v * 1000n) / 10_000n
       assert.deepEqual([r.selfCut, r.poolCut, r.unbondingCut], [cut(before.selfBond), cut(before.delegated), cut(before.unbonding)].map(String))
-      assert.equal((await balance(c().SaharaToken, acct(9).address)) - treasury0, cut(before.selfBond) + cut(before.delegated) + cut(before.unbonding))
+      assert.equal((await balance(c().SaharaToken, treasury())) - treasury0, cut(before.selfBond) + cut(before.delegated) + cut(before.unbonding))
       const after = await clients[0]!.getNodeStake(nodeId)
       assert.equal(after.jailed, true)
 

@@ -38,7 +38,10 @@ export interface DeployProtocolOptions {
   publicClient: PublicClient
   /** Owner of every module (upgrade + admin authority). Default: the deployer. */
   admin?: Address
-  /** Receives protocol fees. Default: the admin. */
+  /**
+   * Receives protocol fees (and is NodeStaking's slash destination). Default: the admin. With a
+   * genesis this is interim: routeTreasury points every treasury at the DAO timelock.
+   */
   treasury?: Address
   /** Protocol fee in bps. Default 250 (2.5%). */
   protocolFeeBps?: number

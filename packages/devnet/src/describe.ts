@@ -1,7 +1,7 @@
 import { formatUnits } from 'viem'
 import { grantPoolAbi, uniswapV2PairAbi } from '@sahara/sdk'
 import { loadArtifact } from './artifacts.ts'
-import { TREASURY_ACCOUNT_INDEX, type Devnet } from './devnet.ts'
+import type { Devnet } from './devnet.ts'
 
 /** The lines `npm start` prints about a running devnet: RPC, contracts, seeded assets, dev keys. */
 export async function describeDevnet(devnet: Devnet, o: { requestedPort: number }): Promise<string[]> {
@@ -31,7 +31,8 @@ export async function describeDevnet(devnet: Devnet, o: { requestedPort: number 
     lines.push(`  Admin              ${d.admin}${d.governance.handedOver ? ' (the DAO timelock: every module, the vesting vault and the airdrop)' : ''}`)
     lines.push(`  Governance         \`npx sahara gov status <id>\`; guardian ${d.governance.guardian} until ${new Date(d.governance.guardianExpiry * 1000).toISOString()}`)
   }
-  lines.push(`  Protocol treasury  ${d.treasury} (dev account #${TREASURY_ACCOUNT_INDEX})`)
+  const daoTreasury = d.contracts.SaharaTimelock && d.treasury === d.contracts.SaharaTimelock
+  lines.push(`  Protocol treasury  ${d.treasury}${daoTreasury ? ' (DAO timelock: protocol fees, slashed stake, airdrop sweep, revoked vesting, pool LP tokens; spent by proposal)' : ''}`)
   const pair = d.contracts.SaharaUsdtPair
   if (pair) {
     const pc = devnet.publicClient

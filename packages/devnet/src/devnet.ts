@@ -13,7 +13,7 @@ import { contentDirFor, defaultDataDir } from './paths.ts'
 import { lockDataDir } from './lock.ts'
 import { seedDevnet, type SeedResult } from './seed.ts'
 import { deployGenesis, hasGenesis } from './genesis.ts'
-import { handOver } from './handover.ts'
+import { handOver, routeTreasury } from './handover.ts'
 import {
   DEVNET_COMMISSION_DELAY,
   DEVNET_JAIL_PERIOD,
@@ -26,8 +26,6 @@ import {
 } from './staking.ts'
 
 export const DEVNET_CHAIN_ID = 31337
-/** Dev account index used as the protocol treasury on the devnet. */
-export const TREASURY_ACCOUNT_INDEX = 9
 /** NodeRegistry unbonding delay on the devnet: 1 hour (production default 7 days). */
 export const DEVNET_UNBONDING_DELAY = 3600
 /** PaymentChannels challenge window on the devnet: 1 hour (production default 1 day). */
@@ -117,7 +115,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     const { deployments, file, reused } = await deployProtocol({
       walletClient,
       publicClient,
-      treasury: accounts[TREASURY_ACCOUNT_INDEX]!.address,
+      // No treasury here: the deployer holds it until genesis deploys the timelock, which then
+      // becomes every module's treasury (routeTreasury) before anything is paid.
       // Short waits so exits and channel closes can be tried by hand (defaults: 7 days, 1 day).
       unbondingDelay: DEVNET_UNBONDING_DELAY,
       challengeWindow: DEVNET_CHALLENGE_WINDOW,
@@ -205,6 +204,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
         live = g.deployments
         genesisSent = g.distributed
         writeDeployments(deploymentsDir, live)
+        // The timelock exists now: it becomes the treasury (fees, slashes, sweeps, LP tokens) before
+        // the seeded demo pays anything.
+        live = (await routeTreasury({ walletClient, publicClient, deployments: live, log })).deployments
+        writeDeployments(deploymentsDir, live)
         // The staking rewards bucket is in NodeStaking's reserve now: stream it on the published schedule.
         if (genesisSent && live.contracts.NodeStaking) {
           await startEmissions({ owner: walletClient, publicClient, staking: live.contracts.NodeStaking, durationSeconds: DEFAULT_EMISSION_DURATION, log })
@@ -219,10 +222,16 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     // Seeded with admin powers where needed; now every admin power goes to the timelock.
     let handedOver = false
     if (hasGenesis(live)) {
-      const h = await handOver({ walletClient, publicClient, deployments: live, log })
-      live = h.deployments
-      handedOver = h.handedOver
-      if (handedOver) writeDeployments(deploymentsDir, live)
+      try {
+        const h = await handOver({ walletClient, publicClient, deployments: live, log })
+        live = h.deployments
+        handedOver = h.handedOver
+        if (handedOver) writeDeployments(deploymentsDir, live)
+      } catch (err) {
+        // A devnet handed over before the timelock was the treasury cannot be fixed without a proposal.
+        if (!(reused && err instanceof DeployError)) throw err
+        log(`warning: ${err.message}; run \`npm start -- --fresh\` to redeploy`)
+      }
     }
     // Anvil dumps its state every second: wait for one dump after our last transaction so a
     // SIGKILL right after startDevnet returns cannot lose the deployment the file points to.

@@ -86,7 +86,11 @@ export type DeployExchangeResult = {
 
 /**
  * Deploys WETH9, UniswapV2Factory (fee-to setter: the admin) and UniswapV2Router02, creates the
- * SAHARA/USDT pool and adds the liquidity bucket at the devnet price, LP tokens to the treasury.
+ * SAHARA/USDT pool and adds the liquidity bucket at the devnet price, LP tokens to the deployments'
+ * treasury. The pool must exist before genesis (genesis proves the deployer holds exactly the supply
+ * minus the pooled bucket and records the addLiquidity as that bucket's transfer), and genesis is
+ * what deploys the timelock: so the LP tokens are minted to the interim treasury (the deployer) and
+ * routeTreasury (handover.ts) moves them to the timelock as soon as it exists.
  * Checks that the router's factory and the factory's pair are the ones deployed, and that the
  * reserves are exactly the amounts seeded.
  */

@@ -46,6 +46,12 @@ export type GenesisOptions = {
   votesSource?: Address
   /** The addLiquidity transaction that moved the liquidity bucket, when known. */
   liquidityTx?: Hex
+  /**
+   * Without a SAHARA/USDT pool (a real network where none is created: the opening price is the DAO's
+   * decision), send the liquidity bucket to the timelock instead of failing. The DAO seeds the pool
+   * by proposal. Default false: genesis needs the pool.
+   */
+  liquidityToTimelockWithoutPool?: boolean
   log?: (message: string) => void
 }
 
@@ -109,17 +115,18 @@ export async function deployGenesis(o: GenesisOptions): Promise<GenesisResult> {
   const chain = walletClient.chain ?? null
   const sahara = d.contracts.SaharaToken
   const pair = d.contracts.SaharaUsdtPair
-  if (!pair) throw new DeployError('genesis needs the SAHARA/USDT pool (the liquidity bucket goes there): deploy the exchange first')
+  if (!pair && !o.liquidityToTimelockWithoutPool) throw new DeployError('genesis needs the SAHARA/USDT pool (the liquidity bucket goes there): deploy the exchange first')
 
   const balanceOf = (who: Address) => publicClient.readContract({ address: sahara, abi: ERC20, functionName: 'balanceOf', args: [who] }) as Promise<bigint>
   const supply = (await publicClient.readContract({ address: sahara, abi: ERC20, functionName: 'totalSupply' })) as bigint
   if (supply !== t.supplyWei) throw new DeployError(`SAHARA's supply is ${supply} wei but the tokenomics config distributes ${t.supplyWei}`)
   const all = allocations(t)
-  const liquidity = all.filter((a) => a.id === 'liquidity').reduce((s, a) => s + a.amount, 0n)
+  // With a pool the liquidity bucket is in it already; without one genesis moves it to the timelock.
+  const liquidity = pair ? all.filter((a) => a.id === 'liquidity').reduce((s, a) => s + a.amount, 0n) : 0n
   const held = await balanceOf(deployer)
   if (held !== supply - liquidity) {
     throw new DeployError(
-      `the deployer ${deployer} holds ${held} SAHARA wei, not the undistributed ${supply - liquidity} (supply minus the liquidity bucket): ` +
+      `the deployer ${deployer} holds ${held} SAHARA wei, not the undistributed ${supply - liquidity} (${pair ? 'supply minus the liquidity bucket in the pool' : 'the whole supply'}): ` +
         'part of the supply already moved, so genesis cannot distribute it exactly once; run with --fresh',
     )
   }
@@ -213,11 +220,11 @@ export async function deployGenesis(o: GenesisOptions): Promise<GenesisResult> {
     if (a.release === 'vesting') continue
     const field = RECIPIENT_FIELDS[a.id]
     if (!field) throw new DeployError(`the tokenomics allocation "${a.id}" has no genesis recipient (known: ${Object.keys(RECIPIENT_FIELDS).join(', ')})`)
-    if (field === 'liquidity') {
+    if (field === 'liquidity' && pair) {
       record(a, pair, o.liquidityTx ? [o.liquidityTx] : [])
       continue
     }
-    const ref = field === 'airdrop' ? airdrop : (g.genesis[field] as RecipientRef)
+    const ref = field === 'airdrop' ? airdrop : field === 'liquidity' ? 'timelock' : (g.genesis[field] as RecipientRef)
     const to = resolve(ref)
     if (Object.hasOwn(FUNDED_MODULES, ref)) {
       // The module pulls the bucket through its funding function, so it is counted (not a stray balance).

@@ -200,7 +200,8 @@ describe('startDevnet', () => {
     assert.equal(d.deployer, accounts[0]!.address)
     // After genesis every module belongs to the DAO timelock (the deployer only deployed them).
     assert.equal(d.admin, d.contracts.SaharaTimelock)
-    assert.equal(d.treasury, accounts[9]!.address)
+    // The DAO timelock is the treasury too: protocol fees, slashed stake, sweeps, LP tokens.
+    assert.equal(d.treasury, d.contracts.SaharaTimelock)
     assert.ok(d.startBlock >= 1)
     const pc = first.publicClient
     for (const [name, addr] of [...Object.entries(d.contracts), ...Object.entries(d.implementations)]) {
@@ -536,7 +537,7 @@ describe('deployProtocol on another chain', () => {
     assert.equal(symbol, 'USDT')
   })
 
-  it('deploy-cli deploys by RPC URL + key and reuses on a second run', async () => {
+  it('deploy-cli deploys by RPC URL + key (the whole pipeline, devnet config on a dev chain) and reuses on a second run', async () => {
     const a = await startAnvil()
     cleanups.push(() => a.stop())
     const out = path.join(tmp, 'cli-out')
@@ -547,6 +548,9 @@ describe('deployProtocol on another chain', () => {
     const d = parseDeployments(JSON.parse(first.stdout))
     assert.ok(existsSync(path.join(out, '31337.json')))
     assert.equal(d.rpcUrl, a.rpcUrl)
+    // On a dev chain the devnet governance config is accepted ("deployer", dev-account guardian).
+    assert.equal(d.governance?.handedOver, true)
+    assert.equal(d.treasury, d.contracts.SaharaTimelock)
     const second = await exec(process.execPath, argv, { cwd: repoRoot, env })
     assert.match(second.stderr, /reusing deployment/)
     assert.deepEqual(parseDeployments(JSON.parse(second.stdout)), d)

@@ -44,7 +44,7 @@ describe('devnet exchange', () => {
     assert.equal(DEFAULT_LIQUIDITY_SAHARA, SAHARA_SEED)
   })
 
-  it('seeds the SAHARA/USDT pool with exactly 100,000,000 SAHARA / 100,000 USDT, LP tokens to the treasury', async () => {
+  it('seeds the SAHARA/USDT pool with exactly 100,000,000 SAHARA / 100,000 USDT, LP tokens to the treasury (the timelock)', async () => {
     first = await start(dataDir, true)
     const d = first.deployments
     const c = d.contracts
@@ -84,6 +84,9 @@ describe('devnet exchange', () => {
     const lines = await describeDevnet(first, { requestedPort: 0 })
     assert.ok(lines.some((l) => /^\s+SAHARA\/USDT pool\s+100000000 SAHARA \/ 100000 USDT \(Uniswap v2/.test(l)), lines.join('\n'))
     for (const n of EXCHANGE_CONTRACT_NAMES) assert.ok(lines.some((l) => l.includes(n) && l.includes(c[n]!)), `${n} is printed`)
+    // ... and the treasury, which holds those LP tokens, as the DAO timelock.
+    assert.equal(d.treasury, c.SaharaTimelock)
+    assert.ok(lines.some((l) => l.startsWith(`  Protocol treasury  ${c.SaharaTimelock} (DAO timelock:`)), lines.join('\n'))
   })
 
   it('the router, the factory and the pair agree (factory.getPair, router.factory, the init code hash)', async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { erc20Abi, getAddress, type Address } from 'viem'
+import { encodeFunctionData, erc20Abi, getAddress, type Address } from 'viem'
 import { allocations, grantPoolAbi, merkleAirdropAbi, nodeStakingAbi, parseDeployments, saharaGovernorAbi, saharaTimelockAbi, vestingVaultAbi, guardianGateAbi } from '@sahara/sdk'
 import {
   GovernanceConfigError,
@@ -17,6 +17,7 @@ import {
   pausableModules,
   parseGovernanceConfig,
   startDevnet,
+  treasuryDestinations,
   verifyHandover,
   type Devnet,
 } from '../src/index.ts'
@@ -158,6 +159,47 @@ describe('handover', () => {
     assert.equal(await devnet.publicClient.getTransactionCount({ address: d.deployer }), nonce)
     assert.deepEqual(devnet.deployments.genesis, d.genesis)
     assert.deepEqual(devnet.deployments.governance, d.governance)
+  })
+
+  it('the timelock is every treasury and holds the LP tokens; verifyHandover names the module and setter of anything left behind', async () => {
+    const pc = devnet.publicClient
+    const d = devnet.deployments
+    const timelock = d.contracts.SaharaTimelock!
+    const pair = d.contracts.SaharaUsdtPair!
+    assert.equal(d.treasury, timelock)
+    for (const c of treasuryDestinations(d)) {
+      assert.equal(await pc.readContract({ address: c.address, abi: c.abi, functionName: 'treasury' }), timelock, `${c.name}.treasury()`)
+    }
+    assert.deepEqual(treasuryDestinations(d).map((c) => c.name), ['RevenueVault', 'NodeStaking', 'VestingVault', 'MerkleAirdrop'])
+    const lp = (who: Address) => pc.readContract({ address: pair, abi: erc20Abi, functionName: 'balanceOf', args: [who] })
+    assert.equal(await lp(d.deployer), 0n)
+    const lpSupply = await pc.readContract({ address: pair, abi: erc20Abi, functionName: 'totalSupply' })
+    assert.equal(await lp(timelock), lpSupply - 1000n, 'every LP token but the 1000 Uniswap locks')
+
+    // As the timelock (impersonated: a proposal would do the same), move one destination and one LP wei away.
+    const stranger = getAddress('0x00000000000000000000000000000000000c0ffe')
+    const asTimelock = async (to: Address, data: `0x${string}`) => {
+      const hash = (await pc.request({ method: 'eth_sendTransaction' as never, params: [{ from: timelock, to, data }] as never })) as `0x${string}`
+      assert.equal((await pc.waitForTransactionReceipt({ hash })).status, 'success')
+    }
+    await pc.request({ method: 'anvil_impersonateAccount' as never, params: [timelock] as never })
+    await pc.request({ method: 'anvil_setBalance' as never, params: [timelock, '0xDE0B6B3A7640000'] as never })
+    const staking = d.contracts.NodeStaking!
+    await asTimelock(staking, encodeFunctionData({ abi: nodeStakingAbi, functionName: 'setTreasury', args: [stranger] }))
+    await asTimelock(pair, encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [d.deployer, 1n] }))
+    const check = await verifyHandover(pc, d)
+    assert.equal(check.ok, false)
+    assert.deepEqual(check.problems, [
+      `NodeStaking.treasury() (slashed stake) is ${stranger}, not the timelock ${timelock}: call NodeStaking.setTreasury(timelock)`,
+      `the deployer still holds 1 LP tokens of the SAHARA/USDT pool ${pair}: transfer them to the timelock`,
+    ])
+    // Restore (the LP wei back from the deployer, the destination by the timelock).
+    await asTimelock(staking, encodeFunctionData({ abi: nodeStakingAbi, functionName: 'setTreasury', args: [timelock] }))
+    await pc.request({ method: 'anvil_impersonateAccount' as never, params: [d.deployer] as never })
+    const hash = (await pc.request({ method: 'eth_sendTransaction' as never, params: [{ from: d.deployer, to: pair, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [timelock, 1n] }) }] as never })) as `0x${string}`
+    await pc.waitForTransactionReceipt({ hash })
+    await pc.request({ method: 'anvil_stopImpersonatingAccount' as never, params: [timelock] as never })
+    assert.deepEqual(await verifyHandover(pc, d), { ok: true, problems: [] })
   })
 })
 

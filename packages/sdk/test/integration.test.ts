@@ -42,10 +42,20 @@ describe('SDK against a devnet', { timeout: 300_000 }, () => {
     dataContrib = [c[4]!, c[5]!]
     modelContrib = [c[6]!, c[7]!]
     payer = c[8]!
-    treasury = c[9]!
+    // The protocol treasury is the DAO timelock. On chain it claims by proposal (tests/governance.e2e
+    // covers that flow); here anvil impersonates it so its fee share is checked to the wei like every party's.
+    const timelock = net.deployments.contracts.SaharaTimelock!
+    assert.equal(getAddress(net.deployments.treasury), timelock)
+    await admin.publicClient.request({ method: 'anvil_impersonateAccount' as never, params: [timelock] as never })
+    await admin.publicClient.request({ method: 'anvil_setBalance' as never, params: [timelock, '0x56BC75E2D63100000'] as never })
+    treasury = createSaharaClient({
+      publicClient: admin.publicClient,
+      walletClient: createWalletClient({ chain: admin.walletClient!.chain, transport: http(net.rpcUrl), account: timelock }),
+      deployments: net.deployments,
+    })
     usdt = net.deployments.contracts.USDT
     sahara = net.deployments.contracts.SaharaToken
-    assert.equal(getAddress(net.deployments.treasury), treasury.account)
+    assert.equal(treasury.account, timelock)
     const feeBps = await readContract(admin.publicClient, { address: net.deployments.contracts.RevenueVault, abi: revenueVaultAbi, functionName: 'protocolFeeBps' })
     assert.ok(feeBps > 0, 'the scenario needs a non-zero protocol fee')
     model = new VaultModel(BigInt(feeBps), treasury.account!)
