@@ -422,11 +422,11 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
       await send(7, c().PaymentChannels!, paymentChannelsAbi, 'settle', [1n, c().SaharaToken, [], top.root, 2n])
 
       const before = await clients[0]!.getNodeStake(1n)
-      const treasury0 = await balance(c().SaharaToken, acct(9).address)
+      const treasury0 = await balance(c().SaharaToken, treasury())
       const r = await reporter.proveSettlementContradiction(signed[0]!, settled[0]!)
       const cut = (v: bigint) => (v * 1000n) / 10_000n
       assert.deepEqual([r.nodeId, r.bps, r.selfCut, r.poolCut, r.unbondingCut], [1n, 1000, cut(before.selfBond), cut(before.delegated), cut(before.unbonding)])
-      assert.equal((await balance(c().SaharaToken, acct(9).address)) - treasury0, cut(before.selfBond) + cut(before.delegated) + cut(before.unbonding))
+      assert.equal((await balance(c().SaharaToken, treasury())) - treasury0, cut(before.selfBond) + cut(before.delegated) + cut(before.unbonding))
       assert.equal((await clients[0]!.getNodeStake(1n)).jailed, true)
       await rejects(reporter.proveSettlementContradiction(signed[0]!, settled[0]!), 'EvidenceAlreadyUsed')
 
