@@ -111,7 +111,7 @@ export class Store {
     if (opts.backgroundCheckpoint && file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 16384')
       const worker = new Worker(fileURLToPath(new URL('./checkpointer.mjs', import.meta.url)), { workerData: { file, intervalMs: 20 }, execArgv: [] })
-      // a checkpointer that dies leaves the bound above in force; the node keeps serving
+      // a checkpointer thread that dies hands checkpoints back to this connection at SQLite's default
       worker.on('error', () => this.db.open && this.db.pragma('wal_autocheckpoint = 1000'))
       worker.unref()
       this.checkpointer = worker
