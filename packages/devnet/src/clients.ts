@@ -1,4 +1,4 @@
-import { createPublicClient, createWalletClient, defineChain, http, type Account, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from 'viem'
+import { createPublicClient, createWalletClient, defineChain, http, toHex, type Account, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 
 /** A viem chain definition for a local or custom RPC endpoint. */
@@ -18,5 +18,29 @@ export function publicClientFor(rpcUrl: string, chain?: Chain): PublicClient {
 
 /** Wallet client signing locally with `privateKey` (works against any RPC, no unlocked accounts needed). */
 export function walletClientFor(rpcUrl: string, privateKey: Hex, chain?: Chain): WalletClient<Transport, Chain | undefined, Account> {
-  return createWalletClient({ account: privateKeyToAccount(privateKey), chain, transport: http(rpcUrl) })
+  return createWalletClient({ account: privateKeyToAccount(privateKey), chain, transport: withEstimateHeadroom(http(rpcUrl)) })
+}
+
+/** Gas limit for an estimate: +25% + 60k, but never above 30M unless the estimate itself is. */
+export function gasWithHeadroom(estimate: bigint): bigint {
+  const padded = estimate + estimate / 4n + 60_000n
+  const cap = estimate > 30_000_000n ? estimate : 30_000_000n
+  return padded < cap ? padded : cap
+}
+
+/**
+ * The wallet's own gas estimates get headroom (the SDK pads its estimates the same way). Some
+ * modules' gas depends on block.timestamp: NodeStaking releases emissions at most once per second,
+ * so an estimate made on a pending block in the same second as the last release is a few thousand
+ * gas short when the transaction lands in the next second, and it then runs out of gas.
+ */
+function withEstimateHeadroom(transport: Transport): Transport {
+  return (params) => {
+    const inner = transport(params)
+    const request = (async (args: { method: string; params?: unknown }, options?: unknown) => {
+      const result = await (inner.request as (a: unknown, o?: unknown) => Promise<unknown>)(args, options)
+      return args.method === 'eth_estimateGas' ? toHex(gasWithHeadroom(BigInt(result as Hex))) : result
+    }) as typeof inner.request
+    return { ...inner, request }
+  }
 }

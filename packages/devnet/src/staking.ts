@@ -98,7 +98,10 @@ async function send(
   const { request } = await publicClient.simulateContract({ address, abi, functionName, args, account: wallet.account })
   const hash = await wallet.writeContract({ ...(request as object), chain: wallet.chain ?? null } as Parameters<Wallet['writeContract']>[0])
   const receipt = await publicClient.waitForTransactionReceipt({ hash })
-  if (receipt.status !== 'success') throw new DeployError(`${what} reverted (tx ${hash})`)
+  if (receipt.status !== 'success') {
+    const tx = await publicClient.getTransaction({ hash })
+    throw new DeployError(`${what} reverted (tx ${hash}, gas used ${receipt.gasUsed} of limit ${tx.gas}, block ${receipt.blockNumber})`)
+  }
   log(`${what} (gas ${receipt.gasUsed})`)
   return hash
 }

@@ -25,6 +25,7 @@ import {
   startDevnet,
   waitForStateDump,
   walletClientFor,
+  gasWithHeadroom,
   contentDirFor,
   seedPayPerUse,
   type Devnet,
@@ -126,6 +127,22 @@ describe('anvil', () => {
     await assert.rejects(startAnvil({ port: a.port }), (e: unknown) => e instanceof AnvilStartError && e.addressInUse)
     await a.stop()
     assert.ok(a.process.exitCode !== null || a.process.signalCode !== null)
+  })
+
+  it('the devnet wallet pads its gas estimates (NodeStaking gas depends on the block second)', async () => {
+    const a = await startAnvil()
+    cleanups.push(() => a.stop())
+    const [from, to] = devAccounts(2)
+    const tx = { from: from!.address, to: to!.address, value: '0x1' } as const
+    const raw = BigInt(await publicClientFor(a.rpcUrl).request({ method: 'eth_estimateGas', params: [tx] }))
+    const padded = BigInt(await walletClientFor(a.rpcUrl, from!.privateKey as Hex).request({ method: 'eth_estimateGas', params: [tx] }))
+    assert.equal(raw, 21_000n)
+    assert.equal(padded, gasWithHeadroom(raw))
+    assert.equal(padded, 21_000n + 5_250n + 60_000n)
+    // never padded past 30M unless the estimate already is
+    assert.equal(gasWithHeadroom(29_000_000n), 30_000_000n)
+    assert.equal(gasWithHeadroom(40_000_000n), 40_000_000n)
+    await a.stop()
   })
 })
 
