@@ -1,5 +1,6 @@
 import { createPublicClient, createWalletClient, defineChain, http, toHex, type Account, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { gasWithHeadroom } from '@sahara/sdk'
 
 /** A viem chain definition for a local or custom RPC endpoint. */
 export function localChain(chainId: number, rpcUrl: string): Chain {
@@ -21,15 +22,8 @@ export function walletClientFor(rpcUrl: string, privateKey: Hex, chain?: Chain):
   return createWalletClient({ account: privateKeyToAccount(privateKey), chain, transport: withEstimateHeadroom(http(rpcUrl)) })
 }
 
-/** Gas limit for an estimate: +25% + 60k, but never above 30M unless the estimate itself is. */
-export function gasWithHeadroom(estimate: bigint): bigint {
-  const padded = estimate + estimate / 4n + 60_000n
-  const cap = estimate > 30_000_000n ? estimate : 30_000_000n
-  return padded < cap ? padded : cap
-}
-
 /**
- * The wallet's own gas estimates get headroom (the SDK pads its estimates the same way). Some
+ * The wallet's own gas estimates get the SDK's headroom (gasWithHeadroom). Some
  * modules' gas depends on block.timestamp: NodeStaking releases emissions at most once per second,
  * so an estimate made on a pending block in the same second as the last release is a few thousand
  * gas short when the transaction lands in the next second, and it then runs out of gas.

@@ -9,7 +9,7 @@ export { loadArtifact, protocolArtifacts, ArtifactNotFoundError } from './artifa
 export type { Artifact } from './artifacts.ts'
 export { devAccounts, DEV_MNEMONIC } from './accounts.ts'
 export type { DevAccount } from './accounts.ts'
-export { gasWithHeadroom, localChain, publicClientFor, walletClientFor } from './clients.ts'
+export { localChain, publicClientFor, walletClientFor } from './clients.ts'
 export { seedDemo, seedDevnet } from './seed.ts'
 export type { SeedResult, SeedOptions } from './seed.ts'
 export { seedPayPerUse, DEFAULT_UNIT_PRICE } from './payPerUse.ts'

@@ -25,12 +25,11 @@ import {
   startDevnet,
   waitForStateDump,
   walletClientFor,
-  gasWithHeadroom,
   contentDirFor,
   seedPayPerUse,
   type Devnet,
 } from '../src/index.ts'
-import { DeploymentsError, getAsset, getTerms, parseDeployments, registerAsset } from '@sahara/sdk'
+import { DeploymentsError, gasWithHeadroom, getAsset, getTerms, parseDeployments, registerAsset } from '@sahara/sdk'
 import { OnnxClassifier, penguinsDatasetBytes, penguinsDatasetCid, readArtifacts, validateAgentManifest, validateModelManifest } from '@sahara/models'
 import { ContentStore } from '@sahara/store'
 

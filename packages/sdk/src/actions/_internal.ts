@@ -12,6 +12,7 @@ import {
   type TransactionReceipt,
   type Transport,
 } from 'viem'
+import { gasWithHeadroom } from '../gas'
 import { estimateContractGas, getBlock, readContract, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
 import { devStablecoinAbi, revenueVaultAbi } from '../abis/generated'
 import { MODULE_NAMES, type Deployments, type ModuleName } from '../deployments'
@@ -116,14 +117,9 @@ export async function submit(ctx: WriteContext, request: unknown, action: string
   return { hash, receipt }
 }
 
-/**
- * A simulated request with a gas limit above the estimate. NodeStaking's gas depends on the block
- * time (emissions are released lazily on the first touch of a new second), so an exact estimate
- * made at one second can run out of gas in the block that includes it. Only the gas used is paid.
- */
+/** A simulated request with a gas limit above the estimate (see gasWithHeadroom). */
 export async function withGasHeadroom<T extends object>(ctx: ReadContext, request: T): Promise<T & { gas: bigint }> {
-  const gas = await estimateContractGas(ctx.publicClient, request as never)
-  return { ...request, gas: gas + gas / 4n + 60_000n }
+  return { ...request, gas: gasWithHeadroom(await estimateContractGas(ctx.publicClient, request as never)) }
 }
 
 /** Runs an action body, turning any failure into a readable SaharaError. */
