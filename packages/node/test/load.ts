@@ -13,8 +13,7 @@ import { connect, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Address, Hex } from 'viem'
-import { createRequire } from 'node:module'
-import { VoucherRecoverer } from '../src/payments/eip712.ts'
+import { signDigestNative, VoucherRecoverer } from '../src/payments/eip712.ts'
 import type { SignedVoucher } from '../src/payments/types.ts'
 import { ASSET, CHAIN_ID, CHANNELS, LaneClient, PAYER_KEY } from './helpers.ts'
 
@@ -23,13 +22,9 @@ import { ASSET, CHAIN_ID, CHANNELS, LaneClient, PAYER_KEY } from './helpers.ts'
  * machine with the node, and noble's ~4 ms per signature would be charged to the paid runs only.
  */
 function nativeVoucherSigner(domain: { chainId: number; verifyingContract: Address }, key: Hex) {
-  const native = createRequire(import.meta.url)('secp256k1/bindings') as { ecdsaSign(m: Uint8Array, k: Uint8Array): { signature: Uint8Array; recid: number } }
   const digest = new VoucherRecoverer(domain)
   const keyBytes = Buffer.from(key.slice(2), 'hex')
-  return (message: Omit<SignedVoucher, 'signature'>): Hex => {
-    const { signature, recid } = native.ecdsaSign(digest.digest(message), keyBytes)
-    return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`
-  }
+  return (message: Omit<SignedVoucher, 'signature'>): Hex => signDigestNative(digest.digest(message), keyBytes)
 }
 
 export type LoadResult = {

@@ -2,6 +2,8 @@ import { getAddress, hashDomain, keccak256, serializeSignature, type Address, ty
 import { sign } from 'viem/accounts'
 import { createRequire } from 'node:module'
 import { paymentsDomain, receiptBatchTypes, recoverVoucherSigner as recoverSigner, voucherTypes } from '@sahara/sdk'
+import { writeU256 } from '../util/u256.ts'
+import type { SignedVoucher, Voucher } from './types.ts'
 
 type NativeSecp256k1 = {
   ecdsaSign(msg32: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number }
@@ -22,7 +24,16 @@ function loadNative(): NativeSecp256k1 | undefined {
 }
 const native = loadNative()
 export const nativeSigning = native !== undefined
-import type { SignedVoucher, Voucher } from './types.ts'
+
+/**
+ * Signs a 32-byte digest with libsecp256k1 as r || s || v, v = 27 + recid (libsecp256k1 returns
+ * low-s signatures, as EIP-2 and OpenZeppelin's ECDSA require). Throws without the native binding.
+ */
+export function signDigestNative(digest: Uint8Array, privateKey: Uint8Array): Hex {
+  if (!native) throw new Error('the secp256k1 native binding is not available')
+  const { signature, recid } = native.ecdsaSign(digest, privateKey)
+  return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`
+}
 
 export type ChannelsDomain = { chainId: number; verifyingContract: Address }
 
@@ -51,10 +62,6 @@ const VOUCHER_TYPEHASH = keccak256(
   new TextEncoder().encode('Voucher(uint256 channelId,uint256 lane,uint256 assetId,uint256 cumulative,bytes32 anchor,uint256 unitPrice,uint256 maxUnits,uint256 expiresAt)'),
   'bytes',
 )
-
-function putWord(buf: Uint8Array, at: number, v: bigint): void {
-  for (let i = at + 31; i >= at; i--, v >>= 8n) buf[i] = Number(v & 0xffn)
-}
 
 function domainSeparator(domain: ChannelsDomain): Uint8Array {
   return Buffer.from(
@@ -95,16 +102,16 @@ export class VoucherRecoverer {
   }
 
   digest(v: Voucher): Uint8Array {
-    const struct = new Uint8Array(9 * 32)
+    const struct = Buffer.alloc(9 * 32) // zero-filled, as writeU256 requires
     struct.set(VOUCHER_TYPEHASH, 0)
-    putWord(struct, 32, v.channelId)
-    putWord(struct, 64, v.lane)
-    putWord(struct, 96, v.assetId)
-    putWord(struct, 128, v.cumulative)
+    writeU256(struct, 32, v.channelId)
+    writeU256(struct, 64, v.lane)
+    writeU256(struct, 96, v.assetId)
+    writeU256(struct, 128, v.cumulative)
     struct.set(Buffer.from(v.anchor.slice(2), 'hex'), 160)
-    putWord(struct, 192, v.unitPrice)
-    putWord(struct, 224, v.maxUnits)
-    putWord(struct, 256, v.expiresAt)
+    writeU256(struct, 192, v.unitPrice)
+    writeU256(struct, 224, v.maxUnits)
+    writeU256(struct, 256, v.expiresAt)
     return typedDigest(this.separator, keccak256(struct, 'bytes'))
   }
 
@@ -147,20 +154,16 @@ export class ReceiptBatchSigner {
   }
 
   private digestBytes(nodeId: bigint, root: Hex, sequence: bigint): Uint8Array {
-    const struct = new Uint8Array(4 * 32)
+    const struct = Buffer.alloc(4 * 32)
     struct.set(RECEIPT_BATCH_TYPEHASH, 0)
-    putWord(struct, 32, nodeId)
+    writeU256(struct, 32, nodeId)
     struct.set(Buffer.from(root.slice(2), 'hex'), 64)
-    putWord(struct, 96, sequence)
+    writeU256(struct, 96, sequence)
     return typedDigest(this.separator, keccak256(struct, 'bytes'))
   }
 
   async sign(nodeId: bigint, root: Hex, sequence: bigint): Promise<Hex> {
-    if (native) {
-      const { signature, recid } = native.ecdsaSign(this.digestBytes(nodeId, root, sequence), this.keyBytes)
-      // r || s || v with v = 27 + recid (libsecp256k1 returns low-s signatures, as EIP-2 requires)
-      return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`
-    }
+    if (native) return signDigestNative(this.digestBytes(nodeId, root, sequence), this.keyBytes)
     return serializeSignature(await sign({ hash: this.digest(nodeId, root, sequence), privateKey: this.privateKey }))
   }
 
