@@ -44,11 +44,12 @@ describe('pay-per-use end to end: stock openai client -> paid node -> settlement
       body: JSON.stringify({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] }),
     })
     assert.equal(res.status, 402)
-    const body = (await res.json()) as { x402Version: number; accepts: { scheme: string; payTo: string; maxAmountRequired: string; extra: Record<string, string> }[] }
+    type Requirement = { scheme: string; payTo: string; maxAmountRequired: string; extra: Record<string, string> }
+    const body = (await res.json()) as { x402Version: number; accepts: Requirement[]; saharaChannel: Requirement }
     assert.equal(body.x402Version, 1)
-    const schemes = body.accepts.map((a) => a.scheme).sort()
-    assert.deepEqual(schemes, ['exact', 'sahara-channel'])
-    const channel = body.accepts.find((a) => a.scheme === 'sahara-channel')!
+    assert.deepEqual(body.accepts.map((a) => a.scheme), ['exact'])
+    const channel = body.saharaChannel
+    assert.equal(channel.scheme, 'sahara-channel')
     assert.equal(channel.payTo, devnet.deployments.contracts.PaymentChannels)
     assert.equal(channel.extra.nodeId, exec.nodeId.toString())
     assert.equal(channel.maxAmountRequired, ppu.agent.unitPrice.toString())

@@ -1,8 +1,11 @@
-// A stock x402 v2 client (@x402/fetch + @x402/evm, nothing from Sahara on the paying side) against
-// a real execution node process on the seeded devnet: 402 -> PAYMENT-REQUIRED -> EIP-3009
-// authorization to the asset's deposit address -> the node settles it through
-// ExactPayments.payExact -> 200 + PAYMENT-RESPONSE. On-chain, every wei of the payment is traced:
-// payer -> node fee to the operator + the rest into the RevenueVault, split by the vault's formula.
+// Stock x402 clients (nothing from Sahara on the paying side) against a real execution node
+// process on a seeded devnet: 402 -> requirements -> EIP-3009 authorization to the asset's deposit
+// address -> the node settles it through ExactPayments.payExact -> 200 + the x402 response header.
+// On-chain, every wei of the payment is traced: payer -> node fee to the operator + the rest into
+// the RevenueVault, split by the vault's formula.
+//   - v2 (@x402/fetch + @x402/evm) on the usual devnet (chain 31337, network eip155:31337);
+//   - v1 (x402-fetch 1.x), which knows chains only by name, on a devnet whose anvil carries Base
+//     Sepolia's id 84532, so the node advertises "base-sepolia" as it would on that network.
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,6 +13,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { decodePaymentResponseHeader, wrapFetchWithPaymentFromConfig } from '@x402/fetch'
 import { ExactEvmScheme } from '@x402/evm'
+import { decodeXPaymentResponse, wrapFetchWithPayment } from 'x402-fetch'
 import { erc20Abi, parseEventLogs, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
@@ -22,79 +26,145 @@ const PROTOCOL_FEE_BPS = 250n
 const AGENT_ROYALTY_BPS = 500n // the agent's COMMERCIAL_REMIX license on the model (seed)
 const ADELIE = 'bill_length_mm=39.1, bill_depth_mm=18.7, flipper_length_mm=181, body_mass_g=3750'
 const PAYER_ACCOUNT = 3
+const CHAT = JSON.stringify({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] })
+/** Base Sepolia's chain id: x402 v1 calls it "base-sepolia". */
+const BASE_SEPOLIA_ID = 84532
 
-describe('x402 exact end to end: stock @x402/fetch client -> node -> ExactPayments -> vault', { timeout: 300_000 }, () => {
-  let dir: string
-  let devnet: Devnet
-  let ppu: PayPerUseSeed
-  let exec: ExecutionSeed
-  let node: NodeProcess
-  let payer: Address
-  let payerKey: Hex
+/** A seeded devnet, the execution node serving it, and a payer funded with devnet USDT. */
+type Setup = { dir: string; devnet: Devnet; ppu: PayPerUseSeed; exec: ExecutionSeed; node: NodeProcess; payer: Address; payerKey: Hex }
+
+async function setUp(chainId?: number): Promise<Setup> {
+  const dir = mkdtempSync(join(tmpdir(), 'sahara-x402-'))
+  const devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true, ...(chainId ? { chainId } : {}) })
+  const ppu = devnet.seed!.payPerUse!
+  const exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
+  const config = demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 })
+  const node = await startNodeProcess({ ...config, logLevel: 'warn' }, join(dir, 'node.json'))
+  // Setup only: the devnet faucet funds the payer with USDT. The paying clients are stock.
+  const payerKey = devnet.accounts[PAYER_ACCOUNT]!.privateKey as Hex
+  const chain = localChain(devnet.chainId, devnet.rpcUrl)
+  const sahara = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, payerKey, chain), deployments: devnet.deployments })
+  await sahara.faucet({ amount: 10_000_000n })
+  return { dir, devnet, ppu, exec, node, payer: privateKeyToAccount(payerKey).address, payerKey }
+}
+
+async function tearDown(s: Setup | undefined): Promise<void> {
+  await s?.node.kill()
+  await s?.devnet.stop()
+  if (s) rmSync(s.dir, { recursive: true, force: true })
+}
+
+/** Records what a stock client puts on the wire and gets back; changes nothing. */
+function recordingFetch() {
+  const wire: { req: Request; res: Response }[] = []
+  const transport: typeof fetch = async (input, init) => {
+    const req = new Request(input, init)
+    const res = await fetch(req.clone())
+    wire.push({ req, res: res.clone() })
+    return res
+  }
+  return { wire, transport }
+}
+
+/** Balances a payment moves: payer, operator, vault and the asset's deposit address. */
+async function balances(s: Setup) {
+  const { devnet, ppu, exec } = s
+  const depositAddress = await devnet.publicClient.readContract({ address: devnet.deployments.contracts.ExactPayments!, abi: exactPaymentsAbi, functionName: 'receiverOf', args: [exec.nodeId, ppu.agent.assetId] })
+  const balance = (a: Address) => devnet.publicClient.readContract({ address: ppu.token, abi: erc20Abi, functionName: 'balanceOf', args: [a] })
+  return { depositAddress, payer: await balance(s.payer), operator: await balance(exec.operator), vault: await balance(devnet.deployments.contracts.RevenueVault), deposit: await balance(depositAddress) }
+}
+
+/**
+ * Checks one settled exact payment to the wei: payer -> deposit address -> node fee + vault, and
+ * the vault's split in the settlement transaction's logs.
+ */
+async function assertExactSettled(s: Setup, before: Awaited<ReturnType<typeof balances>>, transaction: Hex, firstUse: boolean, label: string) {
+  const { devnet, ppu } = s
+  const price = ppu.agent.unitPrice
+  const nodeFee = (price * BigInt(DEMO_NODE_FEE_BPS)) / BPS
+  const after = await balances(s)
+  assert.equal(before.payer - after.payer, price, 'the payer paid exactly the price')
+  assert.equal(after.operator - before.operator, nodeFee, 'the operator got exactly the node fee')
+  assert.equal(after.vault - before.vault, price - nodeFee, 'the vault got the rest')
+  assert.equal(after.deposit, 0n, 'nothing stays in the deposit address')
+
+  const receipt = await devnet.publicClient.getTransactionReceipt({ hash: transaction })
+  assert.equal(receipt.status, 'success')
+  assert.equal(parseEventLogs({ abi: exactPaymentsAbi, logs: receipt.logs, eventName: 'ReceiverDeployed' }).length, firstUse ? 1 : 0)
+  const swept = parseEventLogs({ abi: exactPaymentsAbi, logs: receipt.logs, eventName: 'Swept' })
+  assert.equal(swept.length, 1)
+  assert.equal(swept[0]!.args.amount, price)
+  assert.equal(swept[0]!.args.nodeFee, nodeFee)
+  assert.equal(swept[0]!.args.receiver, before.depositAddress)
+  const credits = parseEventLogs({ abi: revenueVaultAbi, logs: receipt.logs, eventName: 'RevenueReceived' })
+  assert.equal(credits.length, 1)
+  const c = credits[0]!.args
+  const amount = price - nodeFee
+  const fee = (amount * PROTOCOL_FEE_BPS) / BPS
+  const royalties = ((amount - fee) * AGENT_ROYALTY_BPS) / BPS
+  assert.equal(c.assetId, ppu.agent.assetId)
+  assert.equal(c.token, ppu.token)
+  assert.equal(c.payer, devnet.deployments.contracts.ExactPayments)
+  assert.equal(c.amount, amount)
+  assert.equal(c.fee, fee)
+  assert.equal(c.royalties, royalties)
+  assert.equal(c.ownerPart, amount - fee - royalties)
+  assert.equal(c.contributorsPart, 0n)
+  assert.equal(c.owner, ppu.agent.owner)
+  console.log(`${label}: price ${price} = node fee ${nodeFee} + vault ${amount} (protocol fee ${fee} + royalties ${royalties} + owner ${c.ownerPart}); payExact gas ${receipt.gasUsed}${firstUse ? ' (deploys the deposit address)' : ''}`)
+  return after
+}
+
+/** The same payment header sent again: 409, and no money moves. */
+async function assertReplayRefused(s: Setup, header: string, value: string, after: Awaited<ReturnType<typeof balances>>) {
+  const replay = await fetch(`${s.node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', [header]: value }, body: CHAT })
+  assert.equal(replay.status, 409)
+  const err = (await replay.json()) as { error: { code: string } }
+  assert.equal(err.error.code, 'authorization_replayed')
+  assert.equal(replay.headers.get('payment-response'), null)
+  assert.equal(replay.headers.get('x-payment-response'), null)
+  assert.deepEqual(await balances(s), after)
+}
+
+async function assertAdelie(res: Response): Promise<void> {
+  const text = await res.text()
+  assert.equal(res.status, 200, text)
+  const completion = JSON.parse(text) as { choices: { message: { content: string } }[] }
+  assert.match(completion.choices[0]!.message.content, /Adelie/)
+}
+
+describe('x402 v2 exact end to end: stock @x402/fetch client -> node -> ExactPayments -> vault', { timeout: 300_000 }, () => {
+  let s: Setup
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sahara-x402-'))
-    devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
-    ppu = devnet.seed!.payPerUse!
-    exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
-    const config = demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 })
-    node = await startNodeProcess({ ...config, logLevel: 'warn' }, join(dir, 'node.json'))
-    // Setup only: the devnet faucet funds the payer with USDT. The paying client below is stock.
-    payerKey = devnet.accounts[PAYER_ACCOUNT]!.privateKey as Hex
-    const chain = localChain(devnet.chainId, devnet.rpcUrl)
-    const sahara = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, payerKey, chain), deployments: devnet.deployments })
-    payer = privateKeyToAccount(payerKey).address
-    await sahara.faucet({ amount: 10_000_000n })
+    s = await setUp()
   })
-  after(async () => {
-    await node?.kill()
-    await devnet?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  after(async () => tearDown(s))
 
   it('pays predictions with a stock v2 client; every payment reaches the vault to the wei; a replayed header moves nothing', async () => {
-    const usdt = ppu.token
-    const vault = devnet.deployments.contracts.RevenueVault
-    const exact = devnet.deployments.contracts.ExactPayments!
+    const { devnet, ppu } = s
     const price = ppu.agent.unitPrice
-    const nodeFee = (price * BigInt(DEMO_NODE_FEE_BPS)) / BPS
-    const balance = (a: Address) => devnet.publicClient.readContract({ address: usdt, abi: erc20Abi, functionName: 'balanceOf', args: [a] })
-    const depositAddress = await devnet.publicClient.readContract({ address: exact, abi: exactPaymentsAbi, functionName: 'receiverOf', args: [exec.nodeId, ppu.agent.assetId] })
-    const snapshot = async () => ({ payer: await balance(payer), operator: await balance(exec.operator), vault: await balance(vault), deposit: await balance(depositAddress) })
-
-    // Records what the stock client puts on the wire and gets back (for the checks and the
-    // replay below); changes nothing.
-    const wire: { req: Request; res: Response }[] = []
-    const transport: typeof fetch = async (input, init) => {
-      const req = new Request(input, init)
-      const res = await fetch(req.clone())
-      wire.push({ req, res: res.clone() })
-      return res
-    }
+    const { wire, transport } = recordingFetch()
     const paidFetch = wrapFetchWithPaymentFromConfig(transport, {
-      schemes: [{ network: `eip155:${devnet.chainId}`, client: new ExactEvmScheme(privateKeyToAccount(payerKey)) }],
+      schemes: [{ network: `eip155:${devnet.chainId}`, client: new ExactEvmScheme(privateKeyToAccount(s.payerKey)) }],
       // The stock client pays only assets it knows (USDC on public chains) unless told otherwise:
       // devnet USDT is opted in, capped at one call's price.
-      spendControls: { allowedAssets: [{ network: `eip155:${devnet.chainId}`, asset: usdt, maxAmountPerPayment: price.toString() }] },
+      spendControls: { allowedAssets: [{ network: `eip155:${devnet.chainId}`, asset: ppu.token, maxAmountPerPayment: price.toString() }] },
     })
-    const body = JSON.stringify({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] })
 
     /** One paid call through the stock client, traced on-chain to the wei. */
     const payOnce = async (firstUse: boolean) => {
-      const before = await snapshot()
+      const before = await balances(s)
       wire.length = 0
-      const res = await paidFetch(`${node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-      const text = await res.text()
-      assert.equal(res.status, 200, text)
-      const completion = JSON.parse(text) as { choices: { message: { content: string } }[] }
-      assert.match(completion.choices[0]!.message.content, /Adelie/)
+      const res = await paidFetch(`${s.node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CHAT })
+      await assertAdelie(res)
 
       // Two requests: unpaid (402 + PAYMENT-REQUIRED) then the one carrying PAYMENT-SIGNATURE.
       assert.equal(wire.length, 2)
       assert.equal(wire[0]!.res.status, 402)
       assert.equal(wire[0]!.req.headers.get('payment-signature'), null)
       const required = JSON.parse(Buffer.from(wire[0]!.res.headers.get('payment-required')!, 'base64').toString()) as { accepts: Record<string, unknown>[] }
-      assert.deepEqual(required.accepts.map((a) => [a.scheme, a.network, a.amount, a.payTo, a.asset]), [['exact', `eip155:${devnet.chainId}`, price.toString(), depositAddress, usdt]])
+      assert.deepEqual(required.accepts.map((a) => [a.scheme, a.network, a.amount, a.payTo, a.asset]), [['exact', `eip155:${devnet.chainId}`, price.toString(), before.depositAddress, ppu.token]])
       const signature = wire[1]!.req.headers.get('payment-signature')
       assert.ok(signature, 'the stock client sent PAYMENT-SIGNATURE')
 
@@ -103,52 +173,66 @@ describe('x402 exact end to end: stock @x402/fetch client -> node -> ExactPaymen
       const settle = decodePaymentResponseHeader(header)
       assert.equal(settle.success, true)
       assert.equal(settle.network, `eip155:${devnet.chainId}`)
-      assert.equal(settle.payer?.toLowerCase(), payer.toLowerCase())
+      assert.equal(settle.payer?.toLowerCase(), s.payer.toLowerCase())
       assert.match(settle.transaction, /^0x[0-9a-f]{64}$/i)
-
-      // Money: payer -> deposit address -> node fee + vault, to the wei.
-      const after = await snapshot()
-      assert.equal(before.payer - after.payer, price, 'the payer paid exactly the price')
-      assert.equal(after.operator - before.operator, nodeFee, 'the operator got exactly the node fee')
-      assert.equal(after.vault - before.vault, price - nodeFee, 'the vault got the rest')
-      assert.equal(after.deposit, 0n, 'nothing stays in the deposit address')
-
-      const receipt = await devnet.publicClient.getTransactionReceipt({ hash: settle.transaction as Hex })
-      assert.equal(receipt.status, 'success')
-      assert.equal(parseEventLogs({ abi: exactPaymentsAbi, logs: receipt.logs, eventName: 'ReceiverDeployed' }).length, firstUse ? 1 : 0)
-      const swept = parseEventLogs({ abi: exactPaymentsAbi, logs: receipt.logs, eventName: 'Swept' })
-      assert.equal(swept.length, 1)
-      assert.equal(swept[0]!.args.amount, price)
-      assert.equal(swept[0]!.args.nodeFee, nodeFee)
-      assert.equal(swept[0]!.args.receiver, depositAddress)
-      const credits = parseEventLogs({ abi: revenueVaultAbi, logs: receipt.logs, eventName: 'RevenueReceived' })
-      assert.equal(credits.length, 1)
-      const c = credits[0]!.args
-      const amount = price - nodeFee
-      const fee = (amount * PROTOCOL_FEE_BPS) / BPS
-      const royalties = ((amount - fee) * AGENT_ROYALTY_BPS) / BPS
-      assert.equal(c.assetId, ppu.agent.assetId)
-      assert.equal(c.token, usdt)
-      assert.equal(c.payer, exact)
-      assert.equal(c.amount, amount)
-      assert.equal(c.fee, fee)
-      assert.equal(c.royalties, royalties)
-      assert.equal(c.ownerPart, amount - fee - royalties)
-      assert.equal(c.contributorsPart, 0n)
-      assert.equal(c.owner, ppu.agent.owner)
-      console.log(`x402 stock: price ${price} = node fee ${nodeFee} + vault ${amount} (protocol fee ${fee} + royalties ${royalties} + owner ${c.ownerPart}); payExact gas ${receipt.gasUsed}${firstUse ? ' (deploys the deposit address)' : ''}`)
+      const after = await assertExactSettled(s, before, settle.transaction as Hex, firstUse, 'x402 v2 stock')
       return { signature, after }
     }
 
     await payOnce(true)
     const { signature, after } = await payOnce(false)
+    await assertReplayRefused(s, 'payment-signature', signature, after)
+  })
+})
 
-    // The same payment header again: 409, no money moves.
-    const replay = await fetch(`${node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'payment-signature': signature }, body })
-    assert.equal(replay.status, 409)
-    const err = (await replay.json()) as { error: { code: string } }
-    assert.equal(err.error.code, 'authorization_replayed')
-    assert.equal(replay.headers.get('payment-response'), null)
-    assert.deepEqual(await snapshot(), after)
+describe('x402 v1 exact end to end: stock x402-fetch 1.x client -> node on a chain v1 names -> vault', { timeout: 300_000 }, () => {
+  let s: Setup
+
+  before(async () => {
+    s = await setUp(BASE_SEPOLIA_ID)
+  })
+  after(async () => tearDown(s))
+
+  it('pays predictions with a stock v1 client; every payment reaches the vault to the wei; a replayed header moves nothing', async () => {
+    const { devnet, ppu } = s
+    const price = ppu.agent.unitPrice
+    assert.equal(devnet.chainId, BASE_SEPOLIA_ID)
+    const { wire, transport } = recordingFetch()
+    // The v1 client learns the network from the wallet's chain id (84532 -> "base-sepolia") and
+    // signs for the id that name stands for. Its RPC is this devnet; signing needs no call.
+    const wallet = walletClientFor(devnet.rpcUrl, s.payerKey, localChain(devnet.chainId, devnet.rpcUrl))
+    const paidFetch = wrapFetchWithPayment(transport, wallet as Parameters<typeof wrapFetchWithPayment>[1], price)
+
+    const payOnce = async (firstUse: boolean) => {
+      const before = await balances(s)
+      wire.length = 0
+      const res = await paidFetch(`${s.node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CHAT })
+      await assertAdelie(res)
+
+      // Two requests: unpaid (402, requirements in the body) then the one carrying X-PAYMENT.
+      assert.equal(wire.length, 2)
+      assert.equal(wire[0]!.res.status, 402)
+      const required = (await wire[0]!.res.json()) as { x402Version: number; accepts: Record<string, unknown>[] }
+      assert.equal(required.x402Version, 1)
+      assert.deepEqual(required.accepts.map((a) => [a.scheme, a.network, a.maxAmountRequired, a.payTo, a.asset]), [['exact', 'base-sepolia', price.toString(), before.depositAddress, ppu.token]])
+      const payment = wire[1]!.req.headers.get('x-payment')
+      assert.ok(payment, 'the stock client sent X-PAYMENT')
+      const sent = JSON.parse(Buffer.from(payment, 'base64').toString()) as { x402Version: number; network: string; payload: { authorization: { to: string; value: string } } }
+      assert.deepEqual([sent.x402Version, sent.network, sent.payload.authorization.to, sent.payload.authorization.value], [1, 'base-sepolia', before.depositAddress, price.toString()])
+
+      const header = res.headers.get('x-payment-response')
+      assert.ok(header, 'X-PAYMENT-RESPONSE header')
+      const settle = decodeXPaymentResponse(header)
+      assert.equal(settle.success, true)
+      assert.equal(settle.network, 'base-sepolia')
+      assert.equal(settle.payer?.toLowerCase(), s.payer.toLowerCase())
+      assert.match(settle.transaction, /^0x[0-9a-f]{64}$/i)
+      const after = await assertExactSettled(s, before, settle.transaction as Hex, firstUse, 'x402 v1 stock')
+      return { payment, after }
+    }
+
+    await payOnce(true)
+    const { payment, after } = await payOnce(false)
+    await assertReplayRefused(s, 'x-payment', payment, after)
   })
 })

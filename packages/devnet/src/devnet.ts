@@ -46,6 +46,12 @@ export interface StartDevnetOptions {
   fresh?: boolean
   /** The GrantPool committee (default: dev account DEVNET_GRANTS_COMMITTEE_INDEX). */
   grantsCommittee?: Address
+  /**
+   * Chain id of the anvil chain (default DEVNET_CHAIN_ID). Another id lets a test stand in for a
+   * chain that clients know by id, such as 84532 (x402 v1's "base-sepolia"); the devnet still
+   * deploys its own open-faucet stablecoin there.
+   */
+  chainId?: number
   /** Progress messages (default: silent). */
   log?: (message: string) => void
 }
@@ -99,14 +105,14 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   let anvil: AnvilInstance
   let portFellBack: boolean
   try {
-    ;({ anvil, portFellBack } = await launch(stateFile, options.port ?? 0, options.portFallback ?? false, log))
+    ;({ anvil, portFellBack } = await launch(stateFile, options.port ?? 0, options.portFallback ?? false, options.chainId ?? DEVNET_CHAIN_ID, log))
   } catch (err) {
     unlock()
     throw err
   }
   anvil.process.once('exit', unlock)
   try {
-    const chain = localChain(DEVNET_CHAIN_ID, anvil.rpcUrl)
+    const chain = localChain(options.chainId ?? DEVNET_CHAIN_ID, anvil.rpcUrl)
     const publicClient = publicClientFor(anvil.rpcUrl, chain)
     const chainId = await publicClient.getChainId()
     const accounts = devAccounts(10)
@@ -122,6 +128,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       challengeWindow: DEVNET_CHALLENGE_WINDOW,
       deploymentsDir,
       rpcUrl: anvil.rpcUrl,
+      // a devnet always runs on its own anvil, whatever id that chain carries
+      allowDevStablecoin: true,
       log,
     })
     if (reused) {
@@ -268,11 +276,12 @@ async function launch(
   stateFile: string,
   port: number,
   portFallback: boolean,
+  chainId: number,
   log: (m: string) => void,
 ): Promise<{ anvil: AnvilInstance; portFellBack: boolean }> {
   // Code size limit off: NodeStaking's runtime code is over EIP-170's 24,576 bytes (a contract issue
   // reported in stakets-contract-issues.md); remove once it fits, so the devnet matches real networks.
-  const start = (p: number) => startAnvil({ port: p, stateFile, stateInterval: 1, chainId: DEVNET_CHAIN_ID })
+  const start = (p: number) => startAnvil({ port: p, stateFile, stateInterval: 1, chainId })
   try {
     return { anvil: await start(port), portFellBack: false }
   } catch (err) {

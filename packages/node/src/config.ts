@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { getAddress, isAddress, isHex, type Address, type Hex } from 'viem'
 import { ConfigError } from './errors.ts'
+import { defaultX402Network } from './payments/x402.ts'
 import type { LogLevel } from './util/log.ts'
 
 export type RuntimeKind = 'echo' | 'onnx' | 'upstream' | 'agent'
@@ -75,7 +76,7 @@ export type NodeConfig = {
   closeSafetyMarginSec: number
   /** Channel cache refresh period, ms. */
   channelMaxAgeMs: number
-  /** x402 network name advertised in v1 requirements (v2 uses eip155:<chainId>). */
+  /** x402 network name advertised in v1 requirements (v2 uses eip155:<chainId>); default defaultX402Network(chainId). */
   x402Network: string
   /** Where ContentStore files live (default <dataDir>/content). */
   contentDir: string
@@ -210,7 +211,7 @@ export function parseConfig(raw: unknown, baseDir = process.cwd()): NodeConfig {
     minVoucherLifetimeSec: num(o, 'minVoucherLifetimeSec', 300),
     closeSafetyMarginSec: num(o, 'closeSafetyMarginSec', 600),
     channelMaxAgeMs: num(o, 'channelMaxAgeMs', 30_000),
-    x402Network: str(o, 'x402Network', `sahara-${chainId}`),
+    x402Network: str(o, 'x402Network', defaultX402Network(chainId)),
     contentDir: typeof o.contentDir === 'string' ? path(o.contentDir) : resolve(dataDir, 'content'),
     logLevel: (str(o, 'logLevel', 'info') as LogLevel),
     durability: o.durability === 'full' ? 'full' : 'normal',

@@ -38,3 +38,14 @@ describe('node config: onnxThreads', () => {
     tmp.cleanup()
   })
 })
+
+describe('node config: x402Network', () => {
+  it('advertises the x402 v1 name of a chain v1 knows, sahara-<chainId> otherwise, and an explicit name as given', () => {
+    const tmp = tempDir()
+    assert.equal(testConfig(tmp.dir, { chainId: 84532 }).x402Network, 'base-sepolia')
+    assert.equal(testConfig(tmp.dir, { chainId: 8453 }).x402Network, 'base')
+    assert.equal(testConfig(tmp.dir, { chainId: 31337 }).x402Network, 'sahara-31337')
+    assert.equal(testConfig(tmp.dir, { chainId: 84532, x402Network: 'my-net' }).x402Network, 'my-net')
+    tmp.cleanup()
+  })
+})

@@ -37,11 +37,14 @@ describe('node HTTP', () => {
     assert.deepEqual(r.data.map((m: { id: string }) => m.id), ['sahara:7', 'sahara:8'])
   })
 
-  it('answers an unpaid call with a 402 carrying the exact and sahara-channel requirements', async () => {
+  it('answers an unpaid call with a 402 carrying the exact requirement and, beside it, the channel terms', async () => {
     const r = await invoke({ x: 1 })
     assert.equal(r.status, 402)
     assert.equal(r.json.x402Version, 1)
-    const [exact, channel] = r.json.accepts
+    // The stock v1 client throws on any scheme but its own in `accepts`: only "exact" is there.
+    assert.equal(r.json.accepts.length, 1)
+    const [exact] = r.json.accepts
+    const channel = r.json.saharaChannel
     assert.equal(exact.scheme, 'exact')
     assert.equal(exact.payTo, EXACT)
     assert.equal(exact.maxAmountRequired, UNIT_PRICE.toString())

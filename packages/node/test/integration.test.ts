@@ -96,7 +96,7 @@ describe('integration: anvil devnet', () => {
     const chat = { model: 'penguin-agent', messages: [{ role: 'user', content: 'bill_length_mm=39.1, bill_depth_mm=18.7, flipper_length_mm=181, body_mass_g=3750' }] }
     const unpaid = await post(`${node.url}/v1/chat/completions`, chat)
     assert.equal(unpaid.status, 402)
-    assert.equal(unpaid.json.accepts[1].extra.nodeId, nodeId.toString())
+    assert.equal(unpaid.json.saharaChannel.extra.nodeId, nodeId.toString())
 
     const c = new LaneClient(channelId, agentId, 0n, 8)
     const domain = { chainId: devnet.chainId, verifyingContract: devnet.deployments.contracts.PaymentChannels as Address }

@@ -292,6 +292,13 @@ describe('parseChannelRequirement', () => {
     asset: TOKEN,
     extra: { nodeId: '1', assetId: '3', version: '1', unitPrice: '250', unitsPerCall: 1, channels: CHANNELS, chainId: CHAIN_ID },
   }
+  it('reads the saharaChannel field a node sends beside accepts', () => {
+    const r = parseChannelRequirement({ x402Version: 1, accepts: [{ scheme: 'exact' }], saharaChannel: { ...base, extra: { ...base.extra, unitPrice: '7' } } })!
+    assert.equal(r.unitPrice, 7n)
+    assert.equal(r.payTo, CHANNELS)
+    // a malformed saharaChannel is an error, not a reason to look elsewhere
+    assert.throws(() => parseChannelRequirement({ saharaChannel: { ...base, payTo: 'nope' } }), PaymentRequirementError)
+  })
   it('parses numbers or decimal strings; ignores bodies without the scheme', () => {
     const r = parseChannelRequirement({ x402Version: 1, accepts: [{ scheme: 'exact' }, base] })!
     assert.equal(r.unitPrice, 250n)

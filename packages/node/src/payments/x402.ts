@@ -25,33 +25,59 @@ export type RequirementInput = {
 const MAX_TIMEOUT_S = 60
 
 /**
- * x402 v1 body: an "exact" requirement (EIP-3009 to the asset's deposit address,
- * ExactPayments.receiverOf(nodeId, assetId)) and a "sahara-channel" one.
+ * x402 v1 names of the EVM chains the stock v1 clients (`x402` / `x402-fetch` 1.x) know: they map
+ * the name to the chain id they sign for, so a node on one of these chains must advertise this name.
+ */
+const X402_V1_NETWORKS: ReadonlyMap<number, string> = new Map([
+  [8453, 'base'],
+  [84532, 'base-sepolia'],
+  [43114, 'avalanche'],
+  [43113, 'avalanche-fuji'],
+  [137, 'polygon'],
+  [80002, 'polygon-amoy'],
+  [1329, 'sei'],
+  [1328, 'sei-testnet'],
+  [4689, 'iotex'],
+  [2741, 'abstract'],
+  [11124, 'abstract-testnet'],
+  [3338, 'peaq'],
+  [1514, 'story'],
+  [41923, 'educhain'],
+])
+
+/** The v1 network name for a chain: its x402 name when v1 has one, else `sahara-<chainId>`. */
+export function defaultX402Network(chainId: number): string {
+  return X402_V1_NETWORKS.get(chainId) ?? `sahara-${chainId}`
+}
+
+/**
+ * x402 v1 body: `accepts` holds only the "exact" requirement (EIP-3009 to the asset's deposit
+ * address, ExactPayments.receiverOf(nodeId, assetId)); the channel terms travel beside it in
+ * `saharaChannel`, because the stock v1 client validates every `accepts` entry against its fixed
+ * scheme list and throws on any other scheme before choosing one.
  */
 export function paymentRequired(r: RequirementInput, error: string) {
   const common = { resource: r.resource, description: r.description, mimeType: 'application/json', maxTimeoutSeconds: MAX_TIMEOUT_S, asset: r.token, maxAmountRequired: r.price.toString() }
   return {
     x402Version: 1,
     error,
-    accepts: [
-      // No `outputSchema: null`: the stock v1 client's schema allows the field absent, not null.
-      { scheme: 'exact', network: r.network, ...common, payTo: r.exactPayTo, extra: { name: r.tokenName, version: r.tokenVersion } },
-      {
-        scheme: 'sahara-channel',
-        network: r.network,
-        ...common,
-        payTo: r.paymentChannels,
-        extra: {
-          nodeId: r.nodeId.toString(),
-          assetId: r.assetId.toString(),
-          version: r.version,
-          unitPrice: r.unitPrice.toString(),
-          unitsPerCall: r.unitsPerCall,
-          channels: r.paymentChannels,
-          chainId: r.chainId,
-        },
+    // No `outputSchema: null`: the stock v1 client's schema allows the field absent, not null.
+    accepts: [{ scheme: 'exact', network: r.network, ...common, payTo: r.exactPayTo, extra: { name: r.tokenName, version: r.tokenVersion } }],
+    saharaChannel: {
+      scheme: 'sahara-channel',
+      network: r.network,
+      ...common,
+      payTo: r.paymentChannels,
+      extra: {
+        nodeId: r.nodeId.toString(),
+        assetId: r.assetId.toString(),
+        version: r.version,
+        unitPrice: r.unitPrice.toString(),
+        unitsPerCall: r.unitsPerCall,
+        channels: r.paymentChannels,
+        chainId: r.chainId,
       },
-    ],
+    },
   }
 }
 

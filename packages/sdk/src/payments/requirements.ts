@@ -5,7 +5,7 @@ import { MAX_UNITS } from './hashChain'
 
 export const CHANNEL_SCHEME = 'sahara-channel'
 
-/** The "sahara-channel" entry of a 402 body's `accepts`, with its `extra` parsed. */
+/** The "sahara-channel" requirement of a 402 body, with its `extra` parsed. */
 export type ChannelRequirement = {
   scheme: typeof CHANNEL_SCHEME
   network: string
@@ -40,18 +40,18 @@ function address(v: unknown, what: string): Address {
   return getAddress(v)
 }
 
+const isChannelEntry = (a: unknown): a is Record<string, unknown> => !!a && typeof a === 'object' && (a as { scheme?: unknown }).scheme === CHANNEL_SCHEME
+
 /**
- * Finds and validates the sahara-channel requirement of a 402 body (`{ x402Version, accepts: [...] }`).
- * Returns undefined when the body offers no such scheme; throws PaymentRequirementError when the
- * entry is there but malformed.
+ * Finds and validates the sahara-channel requirement of a 402 body: a Sahara node sends it as
+ * `saharaChannel` beside x402's `accepts` (stock x402 v1 clients reject unknown schemes inside
+ * `accepts`); an entry of `accepts` with that scheme is read too. Returns undefined when the body
+ * offers no such scheme; throws PaymentRequirementError when the entry is there but malformed.
  */
 export function parseChannelRequirement(body: unknown): ChannelRequirement | undefined {
   if (!body || typeof body !== 'object') return undefined
-  const accepts = (body as { accepts?: unknown }).accepts
-  if (!Array.isArray(accepts)) return undefined
-  const entry = accepts.find((a) => a && typeof a === 'object' && (a as { scheme?: unknown }).scheme === CHANNEL_SCHEME) as
-    | Record<string, unknown>
-    | undefined
+  const { saharaChannel, accepts } = body as { saharaChannel?: unknown; accepts?: unknown }
+  const entry = isChannelEntry(saharaChannel) ? saharaChannel : Array.isArray(accepts) ? accepts.find(isChannelEntry) : undefined
   if (!entry) return undefined
   const extra = entry.extra
   if (!extra || typeof extra !== 'object') throw new PaymentRequirementError('The sahara-channel requirement has no extra object.')

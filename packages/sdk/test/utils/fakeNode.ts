@@ -140,29 +140,27 @@ export class FakeNode {
     return {
       x402Version: 1,
       error: 'payment required',
-      accepts: [
-        { scheme: 'exact', network: 'sahara-devnet', maxAmountRequired: String(a.unitPrice * BigInt(a.unitsPerCall)), resource, payTo: this.o.backend.paymentChannels, asset: this.o.token, extra: { name: 'USDT', version: '1' } },
-        {
-          scheme: 'sahara-channel',
-          network: 'sahara-devnet',
-          maxAmountRequired: String(a.unitPrice * BigInt(a.unitsPerCall)),
-          resource,
-          description: `asset ${assetId}`,
-          mimeType: 'application/json',
-          payTo: this.o.backend.paymentChannels,
-          maxTimeoutSeconds: 60,
-          asset: this.o.token,
-          extra: {
-            nodeId: String(this.o.nodeId),
-            assetId: String(assetId),
-            version: String(a.version),
-            unitPrice: String(a.unitPrice),
-            unitsPerCall: a.unitsPerCall,
-            channels: this.o.backend.paymentChannels,
-            chainId: this.o.domain.chainId,
-          },
+      accepts: [{ scheme: 'exact', network: 'sahara-devnet', maxAmountRequired: String(a.unitPrice * BigInt(a.unitsPerCall)), resource, payTo: this.o.backend.paymentChannels, asset: this.o.token, extra: { name: 'USDT', version: '1' } }],
+      saharaChannel: {
+        scheme: 'sahara-channel',
+        network: 'sahara-devnet',
+        maxAmountRequired: String(a.unitPrice * BigInt(a.unitsPerCall)),
+        resource,
+        description: `asset ${assetId}`,
+        mimeType: 'application/json',
+        payTo: this.o.backend.paymentChannels,
+        maxTimeoutSeconds: 60,
+        asset: this.o.token,
+        extra: {
+          nodeId: String(this.o.nodeId),
+          assetId: String(assetId),
+          version: String(a.version),
+          unitPrice: String(a.unitPrice),
+          unitsPerCall: a.unitsPerCall,
+          channels: this.o.backend.paymentChannels,
+          chainId: this.o.domain.chainId,
         },
-      ],
+      },
     }
   }
 
