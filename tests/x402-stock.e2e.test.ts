@@ -126,11 +126,21 @@ async function assertReplayRefused(s: Setup, header: string, value: string, afte
   assert.deepEqual(await balances(s), after)
 }
 
-async function assertAdelie(res: Response): Promise<void> {
+/**
+ * One prediction through a stock client's paying fetch: asserts the answer and that it took two
+ * requests (unpaid -> 402, then paid); returns them with the balances before.
+ */
+async function payThrough(s: Setup, paidFetch: typeof fetch, wire: { req: Request; res: Response }[]) {
+  const before = await balances(s)
+  wire.length = 0
+  const res = await paidFetch(`${s.node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CHAT })
   const text = await res.text()
   assert.equal(res.status, 200, text)
   const completion = JSON.parse(text) as { choices: { message: { content: string } }[] }
   assert.match(completion.choices[0]!.message.content, /Adelie/)
+  assert.equal(wire.length, 2)
+  assert.equal(wire[0]!.res.status, 402)
+  return { before, res, unpaid: wire[0]!, paid: wire[1]! }
 }
 
 describe('x402 v2 exact end to end: stock @x402/fetch client -> node -> ExactPayments -> vault', { timeout: 300_000 }, () => {
@@ -152,20 +162,13 @@ describe('x402 v2 exact end to end: stock @x402/fetch client -> node -> ExactPay
       spendControls: { allowedAssets: [{ network: `eip155:${devnet.chainId}`, asset: ppu.token, maxAmountPerPayment: price.toString() }] },
     })
 
-    /** One paid call through the stock client, traced on-chain to the wei. */
     const payOnce = async (firstUse: boolean) => {
-      const before = await balances(s)
-      wire.length = 0
-      const res = await paidFetch(`${s.node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CHAT })
-      await assertAdelie(res)
-
-      // Two requests: unpaid (402 + PAYMENT-REQUIRED) then the one carrying PAYMENT-SIGNATURE.
-      assert.equal(wire.length, 2)
-      assert.equal(wire[0]!.res.status, 402)
-      assert.equal(wire[0]!.req.headers.get('payment-signature'), null)
-      const required = JSON.parse(Buffer.from(wire[0]!.res.headers.get('payment-required')!, 'base64').toString()) as { accepts: Record<string, unknown>[] }
+      // unpaid (402 + PAYMENT-REQUIRED), then the request carrying PAYMENT-SIGNATURE
+      const { before, res, unpaid, paid } = await payThrough(s, paidFetch, wire)
+      assert.equal(unpaid.req.headers.get('payment-signature'), null)
+      const required = JSON.parse(Buffer.from(unpaid.res.headers.get('payment-required')!, 'base64').toString()) as { accepts: Record<string, unknown>[] }
       assert.deepEqual(required.accepts.map((a) => [a.scheme, a.network, a.amount, a.payTo, a.asset]), [['exact', `eip155:${devnet.chainId}`, price.toString(), before.depositAddress, ppu.token]])
-      const signature = wire[1]!.req.headers.get('payment-signature')
+      const signature = paid.req.headers.get('payment-signature')
       assert.ok(signature, 'the stock client sent PAYMENT-SIGNATURE')
 
       const header = res.headers.get('payment-response')
@@ -204,18 +207,12 @@ describe('x402 v1 exact end to end: stock x402-fetch 1.x client -> node on a cha
     const paidFetch = wrapFetchWithPayment(transport, wallet as Parameters<typeof wrapFetchWithPayment>[1], price)
 
     const payOnce = async (firstUse: boolean) => {
-      const before = await balances(s)
-      wire.length = 0
-      const res = await paidFetch(`${s.node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CHAT })
-      await assertAdelie(res)
-
-      // Two requests: unpaid (402, requirements in the body) then the one carrying X-PAYMENT.
-      assert.equal(wire.length, 2)
-      assert.equal(wire[0]!.res.status, 402)
-      const required = (await wire[0]!.res.json()) as { x402Version: number; accepts: Record<string, unknown>[] }
+      // unpaid (402, requirements in the body), then the request carrying X-PAYMENT
+      const { before, res, unpaid, paid } = await payThrough(s, paidFetch, wire)
+      const required = (await unpaid.res.json()) as { x402Version: number; accepts: Record<string, unknown>[] }
       assert.equal(required.x402Version, 1)
       assert.deepEqual(required.accepts.map((a) => [a.scheme, a.network, a.maxAmountRequired, a.payTo, a.asset]), [['exact', 'base-sepolia', price.toString(), before.depositAddress, ppu.token]])
-      const payment = wire[1]!.req.headers.get('x-payment')
+      const payment = paid.req.headers.get('x-payment')
       assert.ok(payment, 'the stock client sent X-PAYMENT')
       const sent = JSON.parse(Buffer.from(payment, 'base64').toString()) as { x402Version: number; network: string; payload: { authorization: { to: string; value: string } } }
       assert.deepEqual([sent.x402Version, sent.network, sent.payload.authorization.to, sent.payload.authorization.value], [1, 'base-sepolia', before.depositAddress, price.toString()])
