@@ -15,7 +15,7 @@ import { decodePaymentResponseHeader, wrapFetchWithPaymentFromConfig } from '@x4
 import { ExactEvmScheme } from '@x402/evm'
 import { decodeXPaymentResponse, wrapFetchWithPayment } from 'x402-fetch'
 import { erc20Abi, parseEventLogs, type Address, type Hex } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
 import { demoNodeConfig, seedExecution, DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
 import { createSaharaClient, exactPaymentsAbi, revenueVaultAbi } from '@sahara/sdk'
@@ -231,5 +231,21 @@ describe('x402 v1 exact end to end: stock x402-fetch 1.x client -> node on a cha
     await payOnce(true)
     const { payment, after } = await payOnce(false)
     await assertReplayRefused(s, 'x-payment', payment, after)
+  })
+
+  it('an unfunded payer: the node simulates payExact first and answers 402 payment_rejected with the token error; nothing moves', async () => {
+    const { devnet } = s
+    const before = await balances(s)
+    const { wire, transport } = recordingFetch()
+    const broke = walletClientFor(devnet.rpcUrl, generatePrivateKey(), localChain(devnet.chainId, devnet.rpcUrl))
+    const paidFetch = wrapFetchWithPayment(transport, broke as Parameters<typeof wrapFetchWithPayment>[1], s.ppu.agent.unitPrice)
+    const res = await paidFetch(`${s.node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CHAT })
+    assert.equal(wire.length, 2, 'the stock client paid once and returned the answer')
+    assert.ok(wire[1]!.req.headers.get('x-payment'))
+    assert.equal(res.status, 402)
+    const body = (await res.json()) as { code: string; error: string }
+    assert.equal(body.code, 'payment_rejected')
+    assert.match(body.error, /ERC20InsufficientBalance\(.*\).*nothing was charged/)
+    assert.deepEqual(await balances(s), before)
   })
 })

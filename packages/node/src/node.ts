@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { privateKeyToAccount } from 'viem/accounts'
-import { loadAssets } from './assets.ts'
+import { loadAssets, type ServedAsset } from './assets.ts'
 import type { ChainAdapter } from './chain/adapter.ts'
 import { ChannelCache } from './chain/channelCache.ts'
 import { createViemChain } from './chain/viemChain.ts'
@@ -37,7 +37,7 @@ export type RunningNode = {
   /** Stops accepting calls, settles (with chain tails), closes the store. */
   close(options?: { settle?: boolean }): Promise<void>
   /** Internals for tests and benchmarks. */
-  readonly internals: { store: Store; processor: PaymentProcessor; committer: GroupCommitter; metrics: Metrics; channels: ChannelCache }
+  readonly internals: { store: Store; processor: PaymentProcessor; committer: GroupCommitter; metrics: Metrics; channels: ChannelCache; assets: ServedAsset[] }
 }
 
 /** Starts an execution node: rebuilds lane state from SQLite, loads assets, listens. */
@@ -123,7 +123,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     port,
     settle: () => settler.settleNow(),
     sweep: () => settler.sweep(),
-    internals: { store, processor, committer, metrics, channels },
+    internals: { store, processor, committer, metrics, channels, assets },
     async close(o = {}) {
       if (closed) return
       closed = true

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { keccak256, toHex, type Address, type Hash, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import type { ChainAdapter, PayExactCall, SettleCall, SignedTx, TxStatus } from '../src/chain/adapter.ts'
+import { TxWouldRevertError, type ChainAdapter, type PayExactCall, type SettleCall, type SignedTx, type TxStatus } from '../src/chain/adapter.ts'
 import { parseConfig, type NodeConfig } from '../src/config.ts'
 import { channelsDomain, voucherTypes } from '../src/payments/eip712.ts'
 import { formatTicket, formatVoucherHeader } from '../src/payments/headers.ts'
@@ -62,7 +62,15 @@ export class FakeChain implements ChainAdapter {
     this.pendingTx.set(keccak256(raw), () => this.applySettle(call))
     return { hash: keccak256(raw), raw }
   }
+  /** When set, payExact would revert with this reason (what a simulation on a real chain reports). */
+  exactRevert: string | undefined
+  checks = 0
+  async checkPayExact(): Promise<void> {
+    this.checks++
+    if (this.exactRevert !== undefined) throw new TxWouldRevertError(this.exactRevert)
+  }
   async signPayExact(call: PayExactCall): Promise<SignedTx> {
+    if (this.exactRevert !== undefined) throw new TxWouldRevertError(this.exactRevert)
     const raw = toHex(`exact-${this.n++}`)
     this.pendingTx.set(keccak256(raw), () => this.exacts.push(call))
     return { hash: keccak256(raw), raw }

@@ -95,4 +95,37 @@ describe('x402 exact', () => {
     }
     assert.equal(chain.exacts.length, before)
   })
+
+  it('an authorization the chain would refuse: 402 payment_rejected with the reason, before the model runs; nothing sent; the node keeps serving', async () => {
+    const runtime = node.internals.assets.find((a) => a.cfg.assetId === ASSET)!.runtime!
+    const invoke0 = runtime.invoke.bind(runtime)
+    let runs = 0
+    runtime.invoke = (input: unknown) => {
+      runs++
+      return invoke0(input)
+    }
+    const before = chain.exacts.length
+    const checks = chain.checks
+    chain.exactRevert = 'ERC20InsufficientBalance(0x1111111111111111111111111111111111111111, 0, 1000)'
+    try {
+      const payload = await authorization()
+      const r = await invoke({ 'x-payment': v1(payload) })
+      assert.equal(r.status, 402, JSON.stringify(r.json))
+      assert.equal(r.json.code, 'payment_rejected')
+      assert.match(r.json.error, /ERC20InsufficientBalance.*nothing was charged/)
+      assert.equal(chain.checks, checks + 1)
+      assert.equal(runs, 0, 'the model did not run')
+      assert.equal(chain.exacts.length, before)
+      // the authorization is spent here: the same header again is a replay
+      const again = await invoke({ 'x-payment': v1(payload) })
+      assert.equal(again.status, 409)
+      assert.equal(again.json.error.code, 'authorization_replayed')
+    } finally {
+      chain.exactRevert = undefined
+    }
+    const ok = await invoke({ 'x-payment': v1(await authorization()) })
+    assert.equal(ok.status, 200, JSON.stringify(ok.json))
+    assert.equal(runs, 1)
+    assert.equal(chain.exacts.length, before + 1)
+  })
 })

@@ -22,6 +22,14 @@ export type SignedTx = { hash: Hash; raw: Hex }
 
 export type TxStatus = 'success' | 'reverted' | 'unknown'
 
+/** Simulating a transaction showed the chain would revert it; `reason` names the revert. */
+export class TxWouldRevertError extends Error {
+  override readonly name = 'TxWouldRevertError'
+  constructor(readonly reason: string) {
+    super(`The transaction would revert: ${reason}`)
+  }
+}
+
 /** Everything the node needs from the chain; the viem implementation lives in viemChain.ts. */
 export interface ChainAdapter {
   readonly chainId: number
@@ -40,6 +48,13 @@ export interface ChainAdapter {
   /** Latest on-chain version of an asset and its content CID. */
   assetVersion(assetId: bigint): Promise<{ version: number; contentCid: string; metadataCid: string }>
   signSettle(call: SettleCall): Promise<SignedTx>
+  /**
+   * Simulates payExact without taking a nonce; throws TxWouldRevertError when the chain would
+   * refuse it (unfunded payer, authorization already used on the token, expired ...), so the
+   * node refuses the call before running the model.
+   */
+  checkPayExact(call: PayExactCall): Promise<void>
+  /** Signs payExact (simulated first: TxWouldRevertError when it would revert). */
   signPayExact(call: PayExactCall): Promise<SignedTx>
   sendRaw(tx: SignedTx): Promise<void>
   /** Waits up to `timeoutMs` for the receipt. */

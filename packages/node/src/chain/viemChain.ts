@@ -1,4 +1,4 @@
-import { assetRegistryAbi, exactPaymentsAbi, fromContentRef, paymentChannelsAbi } from '@sahara/sdk'
+import { assetRegistryAbi, devStablecoinAbi, exactPaymentsAbi, fromContentRef, paymentChannelsAbi } from '@sahara/sdk'
 import {
   BaseError,
   createPublicClient,
@@ -20,7 +20,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts'
 import { ChannelStatus, type ChannelInfo } from '../payments/types.ts'
 import { voucherMessage } from '../payments/eip712.ts'
-import type { ChainAdapter, PayExactCall, SettleCall, SignedTx, TxStatus } from './adapter.ts'
+import { TxWouldRevertError, type ChainAdapter, type PayExactCall, type SettleCall, type SignedTx, type TxStatus } from './adapter.ts'
 
 export type ViemChainOptions = {
   rpcUrl: string
@@ -85,7 +85,7 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
 
   const signTx = async (to: Address, data: Hex, abi: Abi): Promise<SignedTx> => {
     const gas = await publicClient.estimateGas({ account: account.address, to, data }).catch((e: unknown) => {
-      throw new Error(`The transaction would revert: ${revertReason(e, abi)}`)
+      throw new TxWouldRevertError(revertReason(e, abi))
     })
     const nonce = await allocateNonce()
     try {
@@ -154,13 +154,13 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
       })
       return signTx(o.paymentChannels, data, paymentChannelsAbi)
     },
-    signPayExact(c: PayExactCall) {
-      const data = encodeFunctionData({
-        abi: exactPaymentsAbi,
-        functionName: 'payExact',
-        args: [c.nodeId, c.assetId, c.token, c.from, c.value, c.validAfter, c.validBefore, c.nonce, c.signature],
+    async checkPayExact(c: PayExactCall) {
+      await publicClient.call({ account: account.address, to: o.exactPayments, data: payExactData(c) }).catch((e: unknown) => {
+        throw new TxWouldRevertError(revertReason(e, exactPaymentRevertAbi))
       })
-      return signTx(o.exactPayments, data, exactPaymentsAbi)
+    },
+    signPayExact(c: PayExactCall) {
+      return signTx(o.exactPayments, payExactData(c), exactPaymentRevertAbi)
     },
     async sendRaw(tx) {
       try {
@@ -205,6 +205,20 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
 }
 
 /** The custom error a failed call reverted with, decoded against `abi` when it is one of its errors. */
+const payExactData = (c: PayExactCall): Hex =>
+  encodeFunctionData({
+    abi: exactPaymentsAbi,
+    functionName: 'payExact',
+    args: [c.nodeId, c.assetId, c.token, c.from, c.value, c.validAfter, c.validBefore, c.nonce, c.signature],
+  })
+
+/**
+ * payExact reverts with its own errors or bubbles up the token's: OpenZeppelin's ERC-20 errors
+ * (an unfunded payer) and the EIP-3009 ones of the devnet stablecoin (real stablecoins revert with
+ * a reason string, which viem reads without an ABI).
+ */
+const exactPaymentRevertAbi: Abi = [...exactPaymentsAbi, ...devStablecoinAbi.filter((x) => x.type === 'error')]
+
 function revertReason(e: unknown, abi: Abi): string {
   const raw = e instanceof BaseError ? e.walk((x) => typeof (x as { data?: unknown }).data === 'string') : undefined
   const data = (raw as { data?: Hex } | undefined)?.data

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { ServedAsset } from '../assets.ts'
-import type { ChainAdapter } from '../chain/adapter.ts'
+import { TxWouldRevertError, type ChainAdapter, type PayExactCall } from '../chain/adapter.ts'
 import type { NodeConfig } from '../config.ts'
 import { BodyTooLargeError, ConflictError, MalformedError, NodeHttpError, NotFoundError, PaymentRequiredError, TicketAlreadyPaidError, UnavailableError } from '../errors.ts'
 import type { GroupCommitter } from '../payments/groups.ts'
@@ -251,6 +251,15 @@ export function createNodeServer(ctx: HttpContext): Server {
     const auth = decodeExactPayment(header, version, { network: config.x402Network, chainId: config.chainId })
     await verifyExact(auth, r, chain.now())
     if (!ctx.store.reserveExact(auth.from, a.cfg.token, auth.nonce, a.cfg.assetId, auth.value)) throw replayedExact()
+    const call: PayExactCall = { nodeId, assetId: a.cfg.assetId, token: a.cfg.token, from: auth.from, value: auth.value, validAfter: auth.validAfter, validBefore: auth.validBefore, nonce: auth.nonce, signature: auth.signature }
+    /** Nothing was sent: the authorization is marked so and the client learns why in a sentence. */
+    const refused = (status: string, e: unknown): never => {
+      ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, status)
+      if (e instanceof TxWouldRevertError) throw new PaymentRequiredError('payment_rejected', `The chain would refuse this payment (${e.reason}); nothing was charged. Pay with a funded account and a fresh authorization.`)
+      throw new UnavailableError('chain_unavailable', `The node could not reach the chain to submit the payment (${(e as Error)?.message?.split('\n')[0] ?? e}); retry later with a fresh authorization.`)
+    }
+    // Simulated before the model runs: an authorization the token would refuse costs no inference.
+    await chain.checkPayExact(call).catch((e: unknown) => refused('rejected', e))
     let body: Buffer
     try {
       const out = run(a, kind, input)
@@ -259,9 +268,9 @@ export function createNodeServer(ctx: HttpContext): Server {
       ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, 'unused')
       throw e
     }
-    const tx = await chain.signPayExact({ nodeId, assetId: a.cfg.assetId, token: a.cfg.token, from: auth.from, value: auth.value, validAfter: auth.validAfter, validBefore: auth.validBefore, nonce: auth.nonce, signature: auth.signature })
+    const tx = await chain.signPayExact(call).catch((e: unknown) => refused('rejected', e))
     ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, 'submitted', tx.hash)
-    await chain.sendRaw(tx)
+    await chain.sendRaw(tx).catch((e: unknown) => refused('unsent', e))
     const status = await chain.waitTx(tx.hash, config.settlement.txTimeoutMs)
     ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, status === 'success' ? 'settled' : status, tx.hash)
     if (status !== 'success') throw new PaymentRequiredError('settlement_failed', `The exact payment transaction ${tx.hash} did not succeed (${status}).`)
