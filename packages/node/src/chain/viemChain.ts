@@ -204,7 +204,6 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
   }
 }
 
-/** The custom error a failed call reverted with, decoded against `abi` when it is one of its errors. */
 const payExactData = (c: PayExactCall): Hex =>
   encodeFunctionData({
     abi: exactPaymentsAbi,
@@ -219,6 +218,7 @@ const payExactData = (c: PayExactCall): Hex =>
  */
 const exactPaymentRevertAbi: Abi = [...exactPaymentsAbi, ...devStablecoinAbi.filter((x) => x.type === 'error')]
 
+/** The custom error a failed call reverted with, decoded against `abi` when it is one of its errors. */
 function revertReason(e: unknown, abi: Abi): string {
   const raw = e instanceof BaseError ? e.walk((x) => typeof (x as { data?: unknown }).data === 'string') : undefined
   const data = (raw as { data?: Hex } | undefined)?.data
