@@ -115,12 +115,18 @@ async function assertExactSettled(s: Setup, before: Awaited<ReturnType<typeof ba
   return after
 }
 
-/** The same payment header sent again: 409, and no money moves. */
-async function assertReplayRefused(s: Setup, header: string, value: string, after: Awaited<ReturnType<typeof balances>>) {
+/**
+ * The same payment header sent again: the payment bought one answer, which was given. A chat
+ * completion carries its creation time, so the model cannot answer identically: 409 with the
+ * original receipt attached, and no money moves.
+ */
+async function assertReplayRefused(s: Setup, header: string, value: string, receipt: string | null, after: Awaited<ReturnType<typeof balances>>) {
   const replay = await fetch(`${s.node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', [header]: value }, body: CHAT })
   assert.equal(replay.status, 409)
   const err = (await replay.json()) as { error: { code: string } }
   assert.equal(err.error.code, 'authorization_replayed')
+  assert.ok(receipt)
+  assert.equal(replay.headers.get('x-sahara-receipt'), receipt, 'the receipt of the answer this payment bought')
   assert.equal(replay.headers.get('payment-response'), null)
   assert.equal(replay.headers.get('x-payment-response'), null)
   assert.deepEqual(await balances(s), after)
@@ -179,12 +185,12 @@ describe('x402 v2 exact end to end: stock @x402/fetch client -> node -> ExactPay
       assert.equal(settle.payer?.toLowerCase(), s.payer.toLowerCase())
       assert.match(settle.transaction, /^0x[0-9a-f]{64}$/i)
       const after = await assertExactSettled(s, before, settle.transaction as Hex, firstUse, 'x402 v2 stock')
-      return { signature, after }
+      return { signature, receipt: res.headers.get('x-sahara-receipt'), after }
     }
 
     await payOnce(true)
-    const { signature, after } = await payOnce(false)
-    await assertReplayRefused(s, 'payment-signature', signature, after)
+    const { signature, receipt, after } = await payOnce(false)
+    await assertReplayRefused(s, 'payment-signature', signature, receipt, after)
   })
 })
 
@@ -225,12 +231,12 @@ describe('x402 v1 exact end to end: stock x402-fetch 1.x client -> node on a cha
       assert.equal(settle.payer?.toLowerCase(), s.payer.toLowerCase())
       assert.match(settle.transaction, /^0x[0-9a-f]{64}$/i)
       const after = await assertExactSettled(s, before, settle.transaction as Hex, firstUse, 'x402 v1 stock')
-      return { payment, after }
+      return { payment, receipt: res.headers.get('x-sahara-receipt'), after }
     }
 
     await payOnce(true)
-    const { payment, after } = await payOnce(false)
-    await assertReplayRefused(s, 'x-payment', payment, after)
+    const { payment, receipt, after } = await payOnce(false)
+    await assertReplayRefused(s, 'x-payment', payment, receipt, after)
   })
 
   it('an unfunded payer: the node simulates payExact first and answers 402 payment_rejected with the token error; nothing moves', async () => {

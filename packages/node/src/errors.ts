@@ -46,16 +46,24 @@ export class ConflictError extends NodeHttpError {
 }
 
 /**
- * A retried ticket whose call the node already committed and cannot answer again (different
- * request, or a model whose answer is not reproducible): the stored receipt comes back in
- * X-Sahara-Receipt so the client learns what it paid for and moves its lane on.
+ * A payment header sent again whose call was paid and answered, when the answer cannot be sent
+ * again (different request, or a model whose answer is not reproducible): 409 with the stored
+ * receipt in X-Sahara-Receipt, so the client learns what it paid for.
  */
-export class TicketAlreadyPaidError extends ConflictError {
+export class AlreadyPaidError extends ConflictError {
   constructor(
+    code: string,
+    message: string,
     readonly receiptHeader: string,
-    index: number,
   ) {
-    super('ticket_replayed', `Ticket index ${index} already paid for an earlier call whose answer cannot be sent again; its receipt is in X-Sahara-Receipt. Pay this call with the next ticket.`)
+    super(code, message)
+  }
+}
+
+/** A retried ticket whose call the node already committed and cannot answer again; the client moves its lane on. */
+export class TicketAlreadyPaidError extends AlreadyPaidError {
+  constructor(receiptHeader: string, index: number) {
+    super('ticket_replayed', `Ticket index ${index} already paid for an earlier call whose answer cannot be sent again; its receipt is in X-Sahara-Receipt. Pay this call with the next ticket.`, receiptHeader)
   }
 }
 

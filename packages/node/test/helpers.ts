@@ -94,6 +94,14 @@ export class FakeChain implements ChainAdapter {
       ch.settled += delta
     }
   }
+  /** Mines what was sent while `mining` was false. */
+  minePending(): void {
+    for (const [hash, apply] of this.pendingTx) {
+      if (this.mined.has(hash)) continue
+      apply()
+      this.mined.add(hash)
+    }
+  }
   async sendRaw(tx: SignedTx): Promise<void> {
     if (!this.mining || this.mined.has(tx.hash)) return
     const f = this.pendingTx.get(tx.hash)

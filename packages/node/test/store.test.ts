@@ -294,3 +294,31 @@ describe('settlement sweep', () => {
     tmp.cleanup()
   })
 })
+
+describe('store: files written by an older node', () => {
+  it('gains the exact_payments columns added since (request hash, receipt) and keeps its rows', async () => {
+    const tmp = tempDir()
+    const file = join(tmp.dir, 'old.db')
+    const { default: Database } = await import('better-sqlite3')
+    const old = new Database(file)
+    old.exec(`CREATE TABLE exact_payments (
+      payer TEXT NOT NULL, nonce TEXT NOT NULL, token TEXT NOT NULL, asset_id TEXT NOT NULL, value TEXT NOT NULL,
+      tx_hash TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (payer, token, nonce))`)
+    old.prepare(`INSERT INTO exact_payments VALUES ('0xaa', '0x01', '0xbb', '7', '1000', '0xcc', 'settled', 1)`).run()
+    old.close()
+    const store = new Store(file)
+    const before = store.exactPayment({ payer: '0xAA', token: '0xBB', nonce: '0x01' })
+    assert.deepEqual(before, { assetId: 7n, value: 1000n, status: 'settled', txHash: '0xcc', requestHash: null, receipt: null })
+    const key = { payer: '0xaa', token: '0xbb', nonce: '0x02' }
+    assert.equal(store.reserveExact(key, 7n, 1000n, sha256(Buffer.from('req'))), true)
+    assert.equal(store.reserveExact(key, 7n, 1000n, sha256(Buffer.from('req'))), false)
+    store.setExactReceipt(key, 'r2.receipt')
+    const row = store.exactPayment(key)!
+    assert.ok(row.requestHash!.equals(sha256(Buffer.from('req'))))
+    assert.equal(row.receipt, 'r2.receipt')
+    store.close()
+    // opening it again adds nothing twice
+    new Store(file).close()
+    tmp.cleanup()
+  })
+})

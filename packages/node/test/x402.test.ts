@@ -53,7 +53,7 @@ describe('x402 exact', () => {
     tmp.cleanup()
   })
 
-  it('v1 X-PAYMENT: verified off-chain, settled with payExact, X-PAYMENT-RESPONSE + receipt; replay -> 409', async () => {
+  it('v1 X-PAYMENT: verified off-chain, settled with payExact, X-PAYMENT-RESPONSE + receipt; the same header: the same answer, no second charge; another request -> 409', async () => {
     const payload = await authorization()
     const r = await invoke({ 'x-payment': v1(payload) })
     assert.equal(r.status, 200, JSON.stringify(r.json))
@@ -66,9 +66,60 @@ describe('x402 exact', () => {
     assert.equal(chain.exacts[0]!.nonce, payload.authorization.nonce)
     const rc = decodeReceiptHeader(r.headers.get('x-sahara-receipt'))
     assert.deepEqual([rc.channelId, rc.lane, rc.index, rc.cumulative], ['0', '0', '0', UNIT_PRICE.toString()])
+    // the answer was lost on the way: the same header and request get it again, with the same receipt
     const again = await invoke({ 'x-payment': v1(payload) })
-    assert.equal(again.status, 409)
-    assert.equal(again.json.error.code, 'authorization_replayed')
+    assert.equal(again.status, 200, JSON.stringify(again.json))
+    assert.deepEqual(again.json, r.json)
+    assert.equal(again.headers.get('x-sahara-receipt'), r.headers.get('x-sahara-receipt'))
+    assert.equal(again.headers.get('x-payment-response'), r.headers.get('x-payment-response'))
+    assert.equal(chain.exacts.length, 1, 'paid once')
+    const other = await post(`${node.url}/v1/invoke/${ASSET}`, { q: 2 }, { 'x-payment': v1(payload) })
+    assert.equal(other.status, 409)
+    assert.equal(other.json.error.code, 'authorization_replayed')
+    assert.equal(chain.exacts.length, 1)
+  })
+
+  it('a payment mined after the node stopped waiting: 402 settlement_failed, then the same header gets the answer and a receipt, once', async () => {
+    chain.mining = false
+    const payload = await authorization()
+    let r
+    try {
+      r = await invoke({ 'x-payment': v1(payload) })
+    } finally {
+      chain.mining = true
+    }
+    assert.equal(r.status, 402, JSON.stringify(r.json))
+    assert.equal(r.json.code, 'settlement_failed')
+    // not mined yet: the same header is a replay
+    const early = await invoke({ 'x-payment': v1(payload) })
+    assert.equal(early.status, 409)
+    const exacts = chain.exacts.length
+    chain.minePending()
+    assert.equal(chain.exacts.length, exacts + 1)
+    // and the node restarts in between: what it knows of the payment is in SQLite
+    await node.close({ settle: false })
+    node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const late = await invoke({ 'x-payment': v1(payload) })
+    assert.equal(late.status, 200, JSON.stringify(late.json))
+    assert.deepEqual(late.json, { output: { q: 1 } })
+    const rc = decodeReceiptHeader(late.headers.get('x-sahara-receipt'))
+    assert.deepEqual([rc.channelId, rc.index, rc.cumulative], ['0', '0', UNIT_PRICE.toString()])
+    assert.equal(JSON.parse(Buffer.from(late.headers.get('x-payment-response')!, 'base64').toString()).success, true)
+    const receiptsBefore = node.internals.committer.stats.receipts
+    const again = await invoke({ 'x-payment': v1(payload) })
+    assert.equal(again.status, 200)
+    assert.equal(again.headers.get('x-sahara-receipt'), late.headers.get('x-sahara-receipt'))
+    assert.equal(node.internals.committer.stats.receipts, receiptsBefore, 'no second receipt')
+    assert.equal(chain.exacts.length, exacts + 1, 'paid once')
+  })
+
+  it('a forged copy of a used authorization (same payer and nonce, another signature) -> 401, nothing answered', async () => {
+    const payload = await authorization()
+    assert.equal((await invoke({ 'x-payment': v1(payload) })).status, 200)
+    const forged = { ...payload, signature: (await authorization({ key: OTHER_KEY })).signature }
+    const r = await invoke({ 'x-payment': v1(forged) })
+    assert.equal(r.status, 401)
+    assert.equal(r.json.error.code, 'bad_authorization_signature')
   })
 
   it('v2 PAYMENT-SIGNATURE (CAIP-2 network) -> PAYMENT-RESPONSE', async () => {
@@ -116,7 +167,7 @@ describe('x402 exact', () => {
       assert.equal(chain.checks, checks + 1)
       assert.equal(runs, 0, 'the model did not run')
       assert.equal(chain.exacts.length, before)
-      // the authorization is spent here: the same header again is a replay
+      // refused, not paid: the same header again is a replay
       const again = await invoke({ 'x-payment': v1(payload) })
       assert.equal(again.status, 409)
       assert.equal(again.json.error.code, 'authorization_replayed')

@@ -1,20 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Hash } from 'viem'
 import type { ServedAsset } from '../assets.ts'
 import { TxWouldRevertError, type ChainAdapter, type PayExactCall } from '../chain/adapter.ts'
 import type { NodeConfig } from '../config.ts'
-import { BodyTooLargeError, ConflictError, MalformedError, NodeHttpError, NotFoundError, PaymentRequiredError, TicketAlreadyPaidError, UnavailableError } from '../errors.ts'
-import type { GroupCommitter } from '../payments/groups.ts'
+import { AlreadyPaidError, BodyTooLargeError, ConflictError, MalformedError, NodeHttpError, NotFoundError, PaymentRequiredError, TicketAlreadyPaidError, UnavailableError } from '../errors.ts'
+import type { GroupCommitter, PendingReceipt } from '../payments/groups.ts'
 import { parseTicket } from '../payments/headers.ts'
 import { sha256 } from '../payments/merkle.ts'
 import type { Accepted, PaymentProcessor } from '../payments/processor.ts'
 import { storedReceipt } from '../payments/replay.ts'
 import type { Ticket } from '../payments/types.ts'
-import type { ReceiptFields } from '../payments/receipt.ts'
-import { decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type RequirementInput } from '../payments/x402.ts'
+import { parseCompactReceiptHeader, type ReceiptFields } from '../payments/receipt.ts'
+import { checkExactSignature, checkExactTerms, decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type ExactAuthorization, type RequirementInput } from '../payments/x402.ts'
 import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
 import { completionToSse, SSE_HEADERS, streamRequested } from './sse.ts'
 import { groupProof } from '../settlement/groupProof.ts'
-import type { Store } from '../store/db.ts'
+import type { ExactKey, ExactPaymentRow, Store } from '../store/db.ts'
 import type { Logger } from '../util/log.ts'
 import type { Metrics } from './metrics.ts'
 
@@ -32,6 +33,8 @@ export type HttpContext = {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
+/** How long a replayed exact payment header waits for the chain to show whether the node's transaction was mined. */
+const REPLAY_TX_WAIT_MS = 3_000
 const NO_HEADERS = {}
 
 /** Headers that depend on the body's form: SSE for a chat completion asked with stream: true. */
@@ -118,7 +121,7 @@ export function createNodeServer(ctx: HttpContext): Server {
         const v2 = Buffer.from(JSON.stringify(paymentRequiredV2(r, e.message))).toString('base64')
         sendJson(res, 402, { ...paymentRequired(r, e.message), code: e.code }, { 'payment-required': v2 })
       } else {
-        const headers: Record<string, string> | undefined = e.status === 413 ? { connection: 'close' } : e instanceof TicketAlreadyPaidError ? { 'x-sahara-receipt': e.receiptHeader } : undefined
+        const headers: Record<string, string> | undefined = e.status === 413 ? { connection: 'close' } : e instanceof AlreadyPaidError ? { 'x-sahara-receipt': e.receiptHeader } : undefined
         sendJson(res, e.status, { error: { code: e.code, message: e.message } }, headers)
       }
       if (ctx.log.debugEnabled) ctx.log.debug('request_rejected', { route, status: e.status, code: e.code })
@@ -156,21 +159,32 @@ export function createNodeServer(ctx: HttpContext): Server {
     return out instanceof Promise ? out.then(wrap) : wrap(out)
   }
 
-  const respondWithReceipt = (res: ServerResponse, route: string, body: Buffer, fields: ReceiptFields, start: number, lane: Parameters<GroupCommitter['add']>[0]['lane'], extraHeaders?: Record<string, string>, onError?: () => void) => {
+  type ReceiptOptions = {
+    /** Lane snapshot of a channel call, committed with the receipt. */
+    lane?: PendingReceipt['lane']
+    headers?: Record<string, string>
+    /** The receipt could not be committed: undo what the call took; may name the error to send. */
+    onError?: () => NodeHttpError | void
+    /** The receipt is committed (before the answer goes out). */
+    onReceipt?: (header: string) => void
+  }
+
+  const respondWithReceipt = (res: ServerResponse, route: string, body: Buffer, fields: ReceiptFields, start: number, o: ReceiptOptions = {}) => {
     committer.add({
       fields,
-      ...(lane ? { lane } : {}),
+      ...(o.lane ? { lane: o.lane } : {}),
       done: (err: Error | null, receipt?: string) => {
         if (err || !receipt) {
-          onError?.()
-          fail(res, route, new UnavailableError('store_unavailable', 'The node could not record the receipt; the call was not charged.'), res.req)
+          const e = o.onError?.()
+          fail(res, route, e ?? new UnavailableError('store_unavailable', 'The node could not record the receipt; the call was not charged.'), res.req)
           return
         }
+        o.onReceipt?.(receipt)
         res.writeHead(200, {
           'content-type': 'application/json',
           'content-length': body.length,
           'x-sahara-receipt': receipt,
-          ...extraHeaders,
+          ...o.headers,
         })
         res.end(body)
         metrics.request(route, 200)
@@ -215,7 +229,11 @@ export function createNodeServer(ctx: HttpContext): Server {
       cumulative: acc.total,
       index: BigInt(acc.index),
     }
-    respondWithReceipt(res, route, body, fields, start, { state: acc.lane, units: acc.index, head: acc.lane.head, voucher: acc.voucher, newVoucher: acc.newVoucher }, bodyHeaders(kind, input), () => processor.refund(acc))
+    respondWithReceipt(res, route, body, fields, start, {
+      lane: { state: acc.lane, units: acc.index, head: acc.lane.head, voucher: acc.voucher, newVoucher: acc.newVoucher },
+      headers: bodyHeaders(kind, input),
+      onError: () => void processor.refund(acc),
+    })
   }
 
   /**
@@ -244,17 +262,59 @@ export function createNodeServer(ctx: HttpContext): Server {
     throw new TicketAlreadyPaidError(stored.header, t.index)
   }
 
+  /** The x402 response header(s) of a settled exact payment. */
+  const exactResponseHeaders = (version: 1 | 2, txHash: string, payer: string): Record<string, string> => {
+    const network = version === 1 ? config.x402Network : `eip155:${config.chainId}`
+    const settlement = Buffer.from(JSON.stringify({ success: true, transaction: txHash, network, payer })).toString('base64')
+    return version === 1 ? { 'x-payment-response': settlement } : { 'payment-response': settlement, 'x-payment-response': settlement }
+  }
+
+  const exactReceiptFields = (a: ServedAsset, raw: Buffer, body: Buffer, value: bigint): ReceiptFields => ({
+    nodeId,
+    requestHash: sha256(raw),
+    responseHash: sha256(body),
+    assetId: a.cfg.assetId,
+    version: BigInt(a.version),
+    units: BigInt(a.cfg.unitsPerCall),
+    price: value,
+    channelId: 0n,
+    lane: 0n,
+    cumulative: value,
+    index: 0n,
+  })
+
+  // Exact payments being served now, by authorization: a copy of the header that arrives meanwhile
+  // is a replay (409), so one payment never yields two answers or two receipts.
+  const exactInFlight = new Set<string>()
+  const exactId = (k: ExactKey) => `${k.payer}:${k.token}:${k.nonce}`.toLowerCase()
+
   const paidExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, header: string, version: 1 | 2, start: number, req: IncomingMessage) => {
     const chain = ctx.chain
     if (!chain) throw new UnavailableError('exact_unavailable', 'This node has no chain connection for x402 exact payments.')
     const r = requirement(a, resourceUrl(req))
     const auth = decodeExactPayment(header, version, { network: config.x402Network, chainId: config.chainId })
+    const key: ExactKey = { payer: auth.from, token: a.cfg.token, nonce: auth.nonce }
+    const id = exactId(key)
+    if (exactInFlight.has(id)) throw replayedExact()
+    const paid = ctx.store.exactPayment(key)
+    exactInFlight.add(id)
+    try {
+      if (paid) await replayedExactCall(res, route, a, kind, input, raw, auth, version, start, r, key, paid)
+      else await firstExactCall(res, route, a, kind, input, raw, auth, version, start, r, key)
+    } catch (e) {
+      exactInFlight.delete(id)
+      throw e
+    }
+  }
+
+  const firstExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, auth: ExactAuthorization, version: 1 | 2, start: number, r: RequirementInput, key: ExactKey) => {
+    const chain = ctx.chain!
     await verifyExact(auth, r, chain.now())
-    if (!ctx.store.reserveExact(auth.from, a.cfg.token, auth.nonce, a.cfg.assetId, auth.value)) throw replayedExact()
+    if (!ctx.store.reserveExact(key, a.cfg.assetId, auth.value, sha256(raw))) throw replayedExact()
     const call: PayExactCall = { nodeId, assetId: a.cfg.assetId, token: a.cfg.token, from: auth.from, value: auth.value, validAfter: auth.validAfter, validBefore: auth.validBefore, nonce: auth.nonce, signature: auth.signature }
     /** Nothing was sent: the authorization is marked so and the client learns why in a sentence. */
     const refused = (status: string, e: unknown): never => {
-      ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, status)
+      ctx.store.setExactStatus(key, status)
       if (e instanceof TxWouldRevertError) throw new PaymentRequiredError('payment_rejected', `The chain would refuse this payment (${e.reason}); nothing was charged. Pay with a funded account and a fresh authorization.`)
       throw new UnavailableError('chain_unavailable', `The node could not reach the chain to submit the payment (${(e as Error)?.message?.split('\n')[0] ?? e}); retry later with a fresh authorization.`)
     }
@@ -265,33 +325,69 @@ export function createNodeServer(ctx: HttpContext): Server {
       const out = run(a, kind, input)
       body = out instanceof Promise ? await out : out
     } catch (e) {
-      ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, 'unused')
+      ctx.store.setExactStatus(key, 'unused')
       throw e
     }
     const tx = await chain.signPayExact(call).catch((e: unknown) => refused('rejected', e))
-    ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, 'submitted', tx.hash)
+    ctx.store.setExactStatus(key, 'submitted', tx.hash)
     await chain.sendRaw(tx).catch((e: unknown) => refused('unsent', e))
     const status = await chain.waitTx(tx.hash, config.settlement.txTimeoutMs)
-    ctx.store.setExactStatus(auth.from, a.cfg.token, auth.nonce, status === 'success' ? 'settled' : status, tx.hash)
-    if (status !== 'success') throw new PaymentRequiredError('settlement_failed', `The exact payment transaction ${tx.hash} did not succeed (${status}).`)
+    ctx.store.setExactStatus(key, status === 'success' ? 'settled' : status, tx.hash)
+    if (status !== 'success') throw new PaymentRequiredError('settlement_failed', `The exact payment transaction ${tx.hash} did not succeed (${status}). If it is mined later, the same payment header gets the answer.`)
     metrics.exactCalls++
-    const network = version === 1 ? config.x402Network : `eip155:${config.chainId}`
-    const settlement = Buffer.from(JSON.stringify({ success: true, transaction: tx.hash, network, payer: auth.from })).toString('base64')
-    const fields: ReceiptFields = {
-      nodeId,
-      requestHash: sha256(raw),
-      responseHash: sha256(body),
-      assetId: a.cfg.assetId,
-      version: BigInt(a.version),
-      units: BigInt(a.cfg.unitsPerCall),
-      price: auth.value,
-      channelId: 0n,
-      lane: 0n,
-      cumulative: auth.value,
-      index: 0n,
+    answerExact(res, route, a, kind, input, raw, body, auth, version, start, key, tx.hash)
+  }
+
+  /** Commits the receipt of a paid exact call, records it with the payment, then answers. */
+  const answerExact = (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, body: Buffer, auth: ExactAuthorization, version: 1 | 2, start: number, key: ExactKey, txHash: string) => {
+    respondWithReceipt(res, route, body, exactReceiptFields(a, raw, body, auth.value), start, {
+      headers: { ...exactResponseHeaders(version, txHash, auth.from), ...bodyHeaders(kind, input) },
+      onReceipt: (h) => {
+        ctx.store.setExactReceipt(key, h)
+        exactInFlight.delete(exactId(key))
+      },
+      onError: () => {
+        exactInFlight.delete(exactId(key))
+        return new UnavailableError('store_unavailable', 'The node was paid but could not record the receipt; send the same payment header again to get the answer.')
+      },
+    })
+  }
+
+  /**
+   * The same payment header again. Paid (on record, or the chain mined the node's transaction
+   * after the node stopped waiting or died) and the same request: the answer, run again - with
+   * the original receipt when one was given and the model answers the same, or a first receipt
+   * when the node never answered. Anything else is a replay: 409, nothing moves.
+   */
+  const replayedExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, auth: ExactAuthorization, version: 1 | 2, start: number, r: RequirementInput, key: ExactKey, paid: ExactPaymentRow) => {
+    checkExactTerms(auth, r)
+    await checkExactSignature(auth, r)
+    if (paid.assetId !== a.cfg.assetId || paid.value !== auth.value || !paid.requestHash?.equals(sha256(raw)) || !paid.txHash) throw replayedExact()
+    let status = paid.status
+    if (status === 'submitted' || status === 'unknown') {
+      const mined = await ctx.chain!.waitTx(paid.txHash as Hash, REPLAY_TX_WAIT_MS)
+      if (mined !== 'unknown') {
+        status = mined === 'success' ? 'settled' : mined
+        ctx.store.setExactStatus(key, status)
+      }
     }
-    const paymentHeaders: Record<string, string> = version === 1 ? { 'x-payment-response': settlement } : { 'payment-response': settlement, 'x-payment-response': settlement }
-    respondWithReceipt(res, route, body, fields, start, undefined, { ...paymentHeaders, ...bodyHeaders(kind, input) })
+    if (status !== 'settled') throw replayedExact()
+    const out = run(a, kind, input)
+    const body = out instanceof Promise ? await out : out
+    if (!paid.receipt) {
+      metrics.exactCalls++
+      answerExact(res, route, a, kind, input, raw, body, auth, version, start, key, paid.txHash)
+      return
+    }
+    if (!parseCompactReceiptHeader(paid.receipt).fields.responseHash.equals(sha256(body))) {
+      throw new AlreadyPaidError('authorization_replayed', 'This authorization already paid for an answer that cannot be sent again (the model now answers differently); its receipt is in X-Sahara-Receipt.', paid.receipt)
+    }
+    exactInFlight.delete(exactId(key))
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, 'x-sahara-receipt': paid.receipt, ...exactResponseHeaders(version, paid.txHash, auth.from), ...bodyHeaders(kind, input) })
+    res.end(body)
+    metrics.request(route, 200)
+    metrics.answersReplayed++
+    metrics.observe(performance.now() - start)
   }
 
   const call = async (req: IncomingMessage, res: ServerResponse, route: string, kind: Kind, assetKey: string | undefined, start: number) => {

@@ -146,15 +146,27 @@ const transferTypes = {
   ],
 } as const
 
+type ExactTerms = Pick<RequirementInput, 'price' | 'token' | 'tokenName' | 'tokenVersion' | 'chainId' | 'exactPayTo'>
+
 /** Off-chain checks of an EIP-3009 authorization for this call (the token verifies again on-chain). */
-export async function verifyExact(a: ExactAuthorization, r: Pick<RequirementInput, 'price' | 'token' | 'tokenName' | 'tokenVersion' | 'chainId' | 'exactPayTo'>, now: bigint): Promise<void> {
+export async function verifyExact(a: ExactAuthorization, r: ExactTerms, now: bigint): Promise<void> {
+  checkExactTerms(a, r)
+  if (a.validAfter > now) throw new PaymentRequiredError('authorization_not_yet_valid', 'The authorization is not valid yet.')
+  if (a.validBefore <= now + 10n) throw new PaymentRequiredError('authorization_expired', 'The authorization has expired (or expires within 10 s).')
+  await checkExactSignature(a, r)
+}
+
+/** Payee and amount: the asset's deposit address, exactly the price. */
+export function checkExactTerms(a: ExactAuthorization, r: ExactTerms): void {
   if (a.to !== getAddress(r.exactPayTo)) throw new PaymentRequiredError('wrong_pay_to', `The authorization must pay this asset's deposit address ${r.exactPayTo} (payTo of the requirement).`)
   if (a.value < r.price) throw new PaymentRequiredError('insufficient_amount', `This call costs ${r.price}; the authorization is for ${a.value}.`)
   // "exact" means exact (the x402 reference facilitator rejects any other value): an overpaying
   // client is buggy, and its extra would be booked as revenue with no way back.
   if (a.value !== r.price) throw new PaymentRequiredError('amount_mismatch', `This call costs exactly ${r.price}; the authorization is for ${a.value}.`)
-  if (a.validAfter > now) throw new PaymentRequiredError('authorization_not_yet_valid', 'The authorization is not valid yet.')
-  if (a.validBefore <= now + 10n) throw new PaymentRequiredError('authorization_expired', 'The authorization has expired (or expires within 10 s).')
+}
+
+/** The authorization is signed by `from` for this token and chain. */
+export async function checkExactSignature(a: ExactAuthorization, r: ExactTerms): Promise<void> {
   let signer: Address
   try {
     signer = await recoverTypedDataAddress({

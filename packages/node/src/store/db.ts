@@ -32,10 +32,24 @@ CREATE TABLE IF NOT EXISTS settlements (
   id INTEGER PRIMARY KEY, token TEXT NOT NULL, root BLOB NOT NULL, first_seq INTEGER, last_seq INTEGER,
   receipt_count INTEGER NOT NULL, entries TEXT NOT NULL, status TEXT NOT NULL, tx_hash TEXT, raw_tx TEXT,
   gas_used TEXT, amount TEXT NOT NULL DEFAULT '0', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+-- x402 exact payments, one per EIP-3009 authorization: the request it paid for and, once answered,
+-- the receipt, so the same header again gets the paid answer back instead of a second charge.
 CREATE TABLE IF NOT EXISTS exact_payments (
   payer TEXT NOT NULL, nonce TEXT NOT NULL, token TEXT NOT NULL, asset_id TEXT NOT NULL, value TEXT NOT NULL,
-  tx_hash TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (payer, token, nonce));
+  tx_hash TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, request_hash BLOB, receipt TEXT,
+  PRIMARY KEY (payer, token, nonce));
 `
+
+/** Columns added after a table first shipped: [table, column, type]; added to older files at open. */
+const ADDED_COLUMNS: readonly [string, string, string][] = [
+  ['exact_payments', 'request_hash', 'BLOB'],
+  ['exact_payments', 'receipt', 'TEXT'],
+]
+
+/** Identifies an EIP-3009 authorization: the token refuses a (payer, nonce) pair twice. */
+export type ExactKey = { payer: string; token: string; nonce: string }
+
+export type ExactPaymentRow = { assetId: bigint; value: bigint; status: string; txHash: Hex | null; requestHash: Buffer | null; receipt: string | null }
 
 /** One lane row: key, channelId, assetId, lane, voucher JSON, units, head (hex), settled. */
 export type LaneRow = [string, string, string, string, string, number, string, string]
@@ -120,6 +134,10 @@ export class Store {
     // the group writer thread and the main thread share the file: wait instead of SQLITE_BUSY
     this.db.pragma('busy_timeout = 5000')
     this.db.exec(SCHEMA)
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      const has = (this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column)
+      if (!has) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
+    }
     const db = this.db
     this.st = {
       upLane: db.prepare(
@@ -151,9 +169,11 @@ export class Store {
       groupByRoot: db.prepare('SELECT seq, root, count, signature, settlement_id FROM receipt_groups WHERE root = ? ORDER BY seq LIMIT 1'),
       settlementGroupRoots: db.prepare('SELECT root FROM receipt_groups WHERE settlement_id = ? ORDER BY seq'),
       insExact: db.prepare(
-        `INSERT INTO exact_payments (payer, nonce, token, asset_id, value, status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)`,
+        `INSERT INTO exact_payments (payer, nonce, token, asset_id, value, status, created_at, request_hash) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
       ),
       setExact: db.prepare('UPDATE exact_payments SET status = ?, tx_hash = COALESCE(?, tx_hash) WHERE payer = ? AND token = ? AND nonce = ?'),
+      setExactReceipt: db.prepare('UPDATE exact_payments SET receipt = ? WHERE payer = ? AND token = ? AND nonce = ?'),
+      getExact: db.prepare('SELECT asset_id, value, status, tx_hash, request_hash, receipt FROM exact_payments WHERE payer = ? AND token = ? AND nonce = ?'),
     }
     const st = this.st
     this.commitGroup = db.transaction((g: GroupWrite) => {
@@ -294,10 +314,10 @@ export class Store {
     return this.st.settlement.get(id) as SettlementRow | undefined
   }
 
-  /** Reserves an EIP-3009 authorization (payer, token, nonce); false when already used here. */
-  reserveExact(payer: string, token: string, nonce: string, assetId: bigint, value: bigint): boolean {
+  /** Reserves an EIP-3009 authorization for the request it pays; false when already used here. */
+  reserveExact(k: ExactKey, assetId: bigint, value: bigint, requestHash: Buffer): boolean {
     try {
-      this.st.insExact.run(payer.toLowerCase(), nonce.toLowerCase(), token.toLowerCase(), assetId.toString(), value.toString(), Date.now())
+      this.st.insExact.run(k.payer.toLowerCase(), k.nonce.toLowerCase(), k.token.toLowerCase(), assetId.toString(), value.toString(), Date.now(), requestHash)
       return true
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false
@@ -305,8 +325,20 @@ export class Store {
     }
   }
 
-  setExactStatus(payer: string, token: string, nonce: string, status: string, txHash?: string): void {
-    this.st.setExact.run(status, txHash ?? null, payer.toLowerCase(), token.toLowerCase(), nonce.toLowerCase())
+  setExactStatus(k: ExactKey, status: string, txHash?: string): void {
+    this.st.setExact.run(status, txHash ?? null, k.payer.toLowerCase(), k.token.toLowerCase(), k.nonce.toLowerCase())
+  }
+
+  /** The X-Sahara-Receipt of the answer an exact payment bought. */
+  setExactReceipt(k: ExactKey, receipt: string): void {
+    this.st.setExactReceipt.run(receipt, k.payer.toLowerCase(), k.token.toLowerCase(), k.nonce.toLowerCase())
+  }
+
+  exactPayment(k: ExactKey): ExactPaymentRow | undefined {
+    const r = this.st.getExact.get(k.payer.toLowerCase(), k.token.toLowerCase(), k.nonce.toLowerCase()) as
+      | { asset_id: string; value: string; status: string; tx_hash: Hex | null; request_hash: Buffer | null; receipt: string | null }
+      | undefined
+    return r && { assetId: BigInt(r.asset_id), value: BigInt(r.value), status: r.status, txHash: r.tx_hash, requestHash: r.request_hash, receipt: r.receipt }
   }
 
   close(): void {
