@@ -5,10 +5,8 @@
 // also after the node was SIGKILLed and restarted; tampered receipts and proofs do not; the CLI's
 // `sahara receipt verify` says the same with its exit code.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { parseEventLogs, type Hex } from 'viem'
 import { type Devnet, type PayPerUseSeed } from '@sahara/devnet'
@@ -27,9 +25,9 @@ import {
 } from '@sahara/sdk'
 import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
 import { startPaidNetwork } from './utils/paidNetwork.ts'
+import { runSahara } from './utils/cli.ts'
 
 const ADELIE = 'bill_length_mm=39.1, bill_depth_mm=18.7, flipper_length_mm=181, body_mass_g=3750'
-const bin = fileURLToPath(new URL('../packages/cli/bin/sahara.mjs', import.meta.url))
 
 describe('receipt proofs end to end: paid calls -> settlements -> every receipt verifies on-chain', { timeout: 300_000 }, () => {
   let dir: string
@@ -42,14 +40,7 @@ describe('receipt proofs end to end: paid calls -> settlements -> every receipt 
   let receipts: readonly PaidReceipt[] = []
   const proofs = new Map<string, ReceiptProof>()
 
-  function sahara(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const full = ['--rpc-url', devnet.rpcUrl, '--deployments', devnet.deploymentsFile, ...args]
-    return new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...full], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, cwd: dir }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
-      })
-    })
-  }
+  const sahara = (args: string[]) => runSahara(devnet, args, { cwd: dir })
 
   before(async () => {
     // Settle every 3 receipts (and anything older than 1 s): several settlements, several roots.

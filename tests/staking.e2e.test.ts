@@ -8,12 +8,10 @@
 // settlement records a receipts root over a receipt contradicting one it signed is slashed the same
 // way (proveSettlementContradiction, `sahara stake contradiction`).
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { createPublicClient, createWalletClient, defineChain, http, numberToHex, type Address, type Hex, type PublicClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { writeContract } from 'viem/actions'
@@ -38,10 +36,10 @@ import {
   type SignedReceipt,
 } from '@sahara/sdk'
 import { StakingModel, cloneModel } from './utils/stakingModel.ts'
+import { runSahara } from './utils/cli.ts'
 
 const E18 = 10n ** 18n
 const E6 = 10n ** 6n
-const bin = fileURLToPath(new URL('../packages/cli/bin/sahara.mjs', import.meta.url))
 
 /**
  * `count` receipts of one node on (channelId, assetId, lane) at indexes first..first+count-1,
@@ -314,17 +312,7 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
   })
 
   describe('sahara stake (CLI)', () => {
-    type Run = { code: number; stdout: string; stderr: string }
-    function sahara(args: string[], key?: number): Promise<Run> {
-      const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
-      const full = ['--rpc-url', devnet.rpcUrl, '--deployments', devnet.deploymentsFile, ...args]
-      if (key !== undefined) full.unshift('--private-key', acct(key).privateKey)
-      return new Promise((resolve) => {
-        execFile(process.execPath, [bin, ...full], { env, cwd: dir }, (err, stdout, stderr) => {
-          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
-        })
-      })
-    }
+    const sahara = (args: string[], key?: number) => runSahara(devnet, args, { cwd: dir, ...(key !== undefined ? { privateKey: acct(key).privateKey } : {}) })
     async function json<T = any>(args: string[], key?: number): Promise<T> {
       const r = await sahara([...args, '--json'], key)
       assert.equal(r.code, 0, `sahara ${args.join(' ')} failed: ${r.stderr}`)

@@ -3,11 +3,14 @@
 // address -> the node settles it through ExactPayments.payExact -> 200 + the x402 response header.
 // On-chain, every wei of the payment is traced: payer -> node fee to the operator + the rest into
 // the RevenueVault, split by the vault's formula.
-//   - v2 (@x402/fetch + @x402/evm) on the usual devnet (chain 31337, network eip155:31337);
+//   - v2 (@x402/fetch + @x402/evm) on the usual devnet (chain 31337, network eip155:31337), next to
+//     the SDK's own exact payer and `sahara call --pay exact`, which check what they sign;
 //   - v1 (x402-fetch 1.x), which knows chains only by name, on a devnet whose anvil carries Base
 //     Sepolia's id 84532, so the node advertises "base-sepolia" as it would on that network.
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -18,8 +21,9 @@ import { erc20Abi, parseEventLogs, type Address, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
 import { demoNodeConfig, seedExecution, DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
-import { createSaharaClient, exactPaymentsAbi, revenueVaultAbi } from '@sahara/sdk'
+import { PaymentRequirementError, PriceAboveMaxError, createSaharaClient, exactPaymentsAbi, fetchWithExactPayment, revenueVaultAbi } from '@sahara/sdk'
 import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
+import { runSahara } from './utils/cli.ts'
 
 const BPS = 10_000n
 const PROTOCOL_FEE_BPS = 250n
@@ -191,6 +195,65 @@ describe('x402 v2 exact end to end: stock @x402/fetch client -> node -> ExactPay
     await payOnce(true)
     const { signature, receipt, after } = await payOnce(false)
     await assertReplayRefused(s, 'payment-signature', signature, receipt, after)
+  })
+  it("the SDK's exact payer and `sahara call --pay exact` check the deposit address on-chain, pay once, verify the receipt; a node naming another payTo is refused", async () => {
+    const { devnet, ppu } = s
+    const price = ppu.agent.unitPrice
+    const chain = localChain(devnet.chainId, devnet.rpcUrl)
+    const ctx = { publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, s.payerKey, chain), deployments: devnet.deployments }
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: CHAT }
+
+    const before = await balances(s)
+    const { response, paid } = await fetchWithExactPayment({ ...ctx, maxPrice: price }, `${s.node.url}/v1/chat/completions`, init)
+    assert.equal(response.status, 200)
+    assert.match(((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content, /Adelie/)
+    assert.ok(paid)
+    assert.deepEqual([paid.price, paid.nodeId, paid.assetId, paid.receipt.fields.channelId], [price, s.exec.nodeId, ppu.agent.assetId, 0n])
+    let after = await assertExactSettled(s, before, paid.transaction, false, 'SDK exact')
+
+    // above the caller's maximum: refused before signing anything
+    await assert.rejects(fetchWithExactPayment({ ...ctx, maxPrice: price - 1n }, `${s.node.url}/v1/chat/completions`, init), PriceAboveMaxError)
+    // a node (here a proxy in front of the real one) that names its own address as payTo
+    const thief = privateKeyToAccount(generatePrivateKey()).address
+    const proxy = createServer(async (req, res) => {
+      const chunks: Buffer[] = []
+      for await (const c of req) chunks.push(c as Buffer)
+      const upstream = await fetch(`${s.node.url}${req.url}`, { method: req.method!, headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) })
+      const text = await upstream.text()
+      res.writeHead(upstream.status, { 'content-type': 'application/json' })
+      res.end(upstream.status === 402 ? text.replace(/"payTo":"0x[0-9a-fA-F]{40}"/, `"payTo":"${thief}"`) : text)
+    })
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1/chat/completions`
+      await assert.rejects(fetchWithExactPayment({ ...ctx, maxPrice: price }, url, init), (e: Error) => e instanceof PaymentRequirementError && e.message.includes(`asks to be paid at ${thief}, not at ${before.depositAddress}`))
+    } finally {
+      proxy.close()
+    }
+    assert.deepEqual(await balances(s), after)
+
+    // the CLI: the same payment as one command, then bad input in one sentence each
+    const cli = (args: string[]) => runSahara(devnet, args, { cwd: s.dir, privateKey: s.payerKey })
+    const receipts = join(s.dir, 'exact-receipts.jsonl')
+    const run = await cli(['call', String(ppu.agent.assetId), '--prompt', ADELIE, '--node', s.node.url, '--pay', 'exact', '--receipts', receipts, '--json'])
+    assert.equal(run.code, 0, run.stderr)
+    const out = JSON.parse(run.stdout) as { price: string; transaction: Hex; receipt: { price: string; channelId: string } }
+    assert.deepEqual([out.price, out.receipt.price, out.receipt.channelId], [price.toString(), price.toString(), '0'])
+    after = await assertExactSettled(s, after, out.transaction, false, 'sahara call --pay exact')
+    // the inference record: the node settles the receipts root of its exact receipts too
+    const verified = await cli(['receipt', 'verify', receipts, '--wait', '60', '--json'])
+    assert.equal(verified.code, 0, verified.stderr + verified.stdout)
+    for (const [args, code, message] of [
+      [['--pay', 'card'], 2, /^error: --pay must be "channel" or "exact", got "card"\.$/],
+      [['--pay', 'exact', '--deposit', '5'], 2, /^error: --channel and --deposit are for --pay channel; an exact payment opens no channel\.$/],
+      [['--pay', 'exact', '--max-price', '0.0001'], 1, /^error: Asset #\d+ costs .* per call, above --max-price .*; nothing was paid\.$/],
+    ] as const) {
+      const r = await cli(['call', String(ppu.agent.assetId), '--prompt', ADELIE, '--node', s.node.url, ...args])
+      assert.equal(r.code, code, r.stderr)
+      assert.equal(r.stdout, '')
+      assert.match(r.stderr.trim(), message)
+    }
+    assert.deepEqual(await balances(s), after)
   })
 })
 

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { SaharaError, createPaidClient, formatAmount, parseChannelRequirement, type LaneSnapshot, type PaidReceipt } from '@sahara/sdk'
+import { SaharaError, createPaidClient, fetchWithExactPayment, formatAmount, parseChannelRequirement, parseExactRequirement, type LaneSnapshot, type PaidReceipt } from '@sahara/sdk'
 import type { Command } from 'commander'
 import { connect, type Ctx } from '../context'
 import { UsageError } from '../errors'
@@ -16,6 +16,7 @@ type CallOptions = {
   channel?: string
   state: string
   receipts?: string
+  pay: string
 }
 
 /**
@@ -75,7 +76,7 @@ async function resolveNodeUrl(value: string | undefined, ctx: Ctx): Promise<stri
 export function callCommand(program: Command): void {
   program
     .command('call')
-    .description('call an asset on an execution node, paying per call through a payment channel')
+    .description('call an asset on an execution node, paying per call through a payment channel (or one x402 exact payment)')
     .argument('<assetId>', 'asset id')
     .option('--input <json>', 'input of an invoke call (JSON)')
     .option('--prompt <text>', 'prompt of a chat call (OpenAI-compatible /v1/chat/completions)')
@@ -85,9 +86,12 @@ export function callCommand(program: Command): void {
     .option('--channel <id>', 'pay through this open channel')
     .option('--state <file>', 'where channels are remembered between calls', '.sahara/client/channels.json')
     .option('--receipts <file>', 'append receipts as JSON lines to this file')
+    .option('--pay <method>', '"channel" (default): a payment channel, reused by later calls; "exact": one x402 EIP-3009 payment for this call, no channel and no gas', 'channel')
     .action(async (id: string, o: CallOptions, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>()
       const assetId = parseId(id, 'The asset id')
+      if (o.pay !== 'channel' && o.pay !== 'exact') throw new UsageError(`--pay must be "channel" or "exact", got "${o.pay}".`)
+      if (o.pay === 'exact' && (o.channel !== undefined || o.deposit !== undefined)) throw new UsageError('--channel and --deposit are for --pay channel; an exact payment opens no channel.')
       if ((o.input === undefined) === (o.prompt === undefined)) throw new UsageError('Pass exactly one of --input <json> or --prompt <text>.')
       let input: unknown
       if (o.input !== undefined) {
@@ -120,7 +124,9 @@ export function callCommand(program: Command): void {
         return
       }
       if (probe.status !== 402) throw await nodeError(probe)
-      const requirement = parseChannelRequirement(await probe.json().catch(() => undefined))
+      const required: unknown = await probe.json().catch(() => undefined)
+      if (o.pay === 'exact') return callWithExact(ctx, opts, { assetId, base, url, init, chat, maxPrice: o.maxPrice, receipts: o.receipts }, required)
+      const requirement = parseChannelRequirement(required)
       if (!requirement) throw new SaharaError(`The node offers no payment-channel scheme for asset #${assetId}.`)
       const token = await ctx.token(requirement.asset)
       const f = (v: bigint) => formatAmount(v, token.decimals, token.symbol)
@@ -197,3 +203,52 @@ export function callCommand(program: Command): void {
       )
     })
 }
+
+type ExactCall = { assetId: bigint; base: string; url: string; init: { method: string; headers: Record<string, string>; body: string }; chat: boolean; maxPrice: string | undefined; receipts: string | undefined }
+
+/** `sahara call --pay exact`: one EIP-3009 authorization for this call, checked and receipted by the SDK. */
+async function callWithExact(ctx: Ctx, opts: GlobalOptions, c: ExactCall, required: unknown): Promise<void> {
+  const requirement = parseExactRequirement(required)
+  if (!requirement) throw new SaharaError(`The node offers no x402 exact payment for asset #${c.assetId}.`)
+  const token = await ctx.token(requirement.asset)
+  const f = (v: bigint) => formatAmount(v, token.decimals, token.symbol)
+  const maxPrice = c.maxPrice === undefined ? requirement.amount : (await ctx.parseTokenAmount(c.maxPrice, requirement.asset)).amount
+  if (requirement.amount > maxPrice) throw new SaharaError(`Asset #${c.assetId} costs ${f(requirement.amount)} per call, above --max-price ${f(maxPrice)}; nothing was paid.`)
+  const { publicClient, walletClient, deployments } = ctx.sahara
+  if (!walletClient) throw new UsageError('This command needs an account: pass --private-key or set SAHARA_PRIVATE_KEY.')
+  const { response, paid } = await fetchWithExactPayment({ publicClient, walletClient, deployments, maxPrice }, c.url, c.init)
+  if (!response.ok || !paid) throw await nodeError(response)
+  const text = await response.text()
+  let result: unknown = text
+  try {
+    result = JSON.parse(text)
+  } catch {
+    // plain text result
+  }
+  const r = paid.receipt
+  const receipt = { ...r.fields, leaf: r.leaf, proof: r.proof, groupRoot: r.groupRoot, sequence: r.sequence, signature: r.signature }
+  if (c.receipts !== undefined) {
+    const file = resolve(c.receipts)
+    mkdirSync(dirname(file), { recursive: true })
+    // the line format of the channel path (`sahara receipt verify` reads it), plus the payment transaction
+    appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), url: c.url, receipt: paid.header, transaction: paid.transaction })}\n`)
+  }
+  emit(opts, { assetId: c.assetId, node: c.base, result, token: token.address, symbol: token.symbol, price: paid.price, transaction: paid.transaction, receipt }, () => {
+    const content = c.chat ? (result as { choices?: { message?: { content?: string } }[] })?.choices?.[0]?.message?.content : undefined
+    return [
+      typeof content === 'string' ? content : typeof result === 'string' ? result : JSON.stringify(result, null, 2),
+      '',
+      `Paid ${f(paid.price)} to asset #${paid.assetId} on node #${paid.nodeId} with one x402 exact payment (receipt verified)`,
+      ...table(
+        [
+          ['transaction', paid.transaction],
+          ['receipt leaf', r.leaf],
+          ['group root', r.groupRoot],
+          ['sequence', r.sequence],
+        ],
+        '  ',
+      ),
+    ]
+  })
+}
+
