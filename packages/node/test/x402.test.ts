@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from '@sahara/sdk'
 import type { Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { startNode, type RunningNode } from '../src/node.ts'
 import { ASSET, CHAIN_ID, EXACT, FakeChain, OTHER_KEY, PAYER_KEY, TOKEN, UNIT_PRICE, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
 
-const types = {
-  TransferWithAuthorization: [
-    { name: 'from', type: 'address' },
-    { name: 'to', type: 'address' },
-    { name: 'value', type: 'uint256' },
-    { name: 'validAfter', type: 'uint256' },
-    { name: 'validBefore', type: 'uint256' },
-    { name: 'nonce', type: 'bytes32' },
-  ],
-} as const
 
 /** What a stock x402 "exact" EVM client signs and sends. */
 async function authorization(o: { key?: Hex; value?: bigint; to?: Hex; validBefore?: bigint; tokenName?: string } = {}) {
@@ -30,7 +21,7 @@ async function authorization(o: { key?: Hex; value?: bigint; to?: Hex; validBefo
   }
   const signature = await privateKeyToAccount(o.key ?? PAYER_KEY).signTypedData({
     domain: { name: o.tokenName ?? 'Tether USD', version: '1', chainId: CHAIN_ID, verifyingContract: TOKEN },
-    types,
+    types: TRANSFER_WITH_AUTHORIZATION_TYPES,
     primaryType: 'TransferWithAuthorization',
     message,
   })

@@ -1,3 +1,4 @@
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from '@sahara/sdk'
 import { getAddress, isAddress, recoverTypedDataAddress, type Address, type Hex } from 'viem'
 import { ConflictError, InvalidProofError, MalformedError, PaymentRequiredError } from '../errors.ts'
 import { HEX32, parseU256 } from '../util/u256.ts'
@@ -135,16 +136,6 @@ export function decodeExactPayment(header: string, version: 1 | 2, expect: { net
   }
 }
 
-const transferTypes = {
-  TransferWithAuthorization: [
-    { name: 'from', type: 'address' },
-    { name: 'to', type: 'address' },
-    { name: 'value', type: 'uint256' },
-    { name: 'validAfter', type: 'uint256' },
-    { name: 'validBefore', type: 'uint256' },
-    { name: 'nonce', type: 'bytes32' },
-  ],
-} as const
 
 type ExactTerms = Pick<RequirementInput, 'price' | 'token' | 'tokenName' | 'tokenVersion' | 'chainId' | 'exactPayTo'>
 
@@ -171,7 +162,7 @@ export async function checkExactSignature(a: ExactAuthorization, r: ExactTerms):
   try {
     signer = await recoverTypedDataAddress({
       domain: { name: r.tokenName, version: r.tokenVersion, chainId: r.chainId, verifyingContract: r.token },
-      types: transferTypes,
+      types: TRANSFER_WITH_AUTHORIZATION_TYPES,
       primaryType: 'TransferWithAuthorization',
       message: { from: a.from, to: a.to, value: a.value, validAfter: a.validAfter, validBefore: a.validBefore, nonce: a.nonce },
       signature: a.signature,

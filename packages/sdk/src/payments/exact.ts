@@ -54,7 +54,8 @@ export function parseExactRequirement(body: unknown): ExactRequirement | undefin
   }
 }
 
-const transferWithAuthorization = {
+/** EIP-3009 TransferWithAuthorization, the message an x402 exact payment signs. */
+export const TRANSFER_WITH_AUTHORIZATION_TYPES = {
   TransferWithAuthorization: [
     { name: 'from', type: 'address' },
     { name: 'to', type: 'address' },
@@ -122,7 +123,7 @@ export async function fetchWithExactPayment(o: ExactPaymentOptions, url: string,
   const signature = await signTypedData(o.walletClient, {
     account,
     domain: { name: req.tokenName, version: req.tokenVersion, chainId: terms.chainId, verifyingContract: req.asset },
-    types: transferWithAuthorization,
+    types: TRANSFER_WITH_AUTHORIZATION_TYPES,
     primaryType: 'TransferWithAuthorization',
     message,
   })
