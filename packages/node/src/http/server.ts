@@ -11,7 +11,7 @@ import type { Accepted, PaymentProcessor } from '../payments/processor.ts'
 import { storedReceipt } from '../payments/replay.ts'
 import type { Ticket } from '../payments/types.ts'
 import { parseCompactReceiptHeader, type ReceiptFields } from '../payments/receipt.ts'
-import { checkExactSignature, checkExactTerms, decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type ExactAuthorization, type RequirementInput } from '../payments/x402.ts'
+import { checkExactSignature, decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type ExactAuthorization, type RequirementInput } from '../payments/x402.ts'
 import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
 import { completionToSse, SSE_HEADERS, streamRequested } from './sse.ts'
 import { groupProof } from '../settlement/groupProof.ts'
@@ -360,7 +360,7 @@ export function createNodeServer(ctx: HttpContext): Server {
    * when the node never answered. Anything else is a replay: 409, nothing moves.
    */
   const replayedExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, auth: ExactAuthorization, version: 1 | 2, start: number, r: RequirementInput, key: ExactKey, paid: ExactPaymentRow) => {
-    checkExactTerms(auth, r)
+    // the authorization as recorded, not today's price: only its signature is checked again
     await checkExactSignature(auth, r)
     if (paid.assetId !== a.cfg.assetId || paid.value !== auth.value || !paid.requestHash?.equals(sha256(raw)) || !paid.txHash) throw replayedExact()
     let status = paid.status

@@ -148,7 +148,7 @@ export async function verifyExact(a: ExactAuthorization, r: ExactTerms, now: big
 }
 
 /** Payee and amount: the asset's deposit address, exactly the price. */
-export function checkExactTerms(a: ExactAuthorization, r: ExactTerms): void {
+function checkExactTerms(a: ExactAuthorization, r: ExactTerms): void {
   if (a.to !== getAddress(r.exactPayTo)) throw new PaymentRequiredError('wrong_pay_to', `The authorization must pay this asset's deposit address ${r.exactPayTo} (payTo of the requirement).`)
   if (a.value < r.price) throw new PaymentRequiredError('insufficient_amount', `This call costs ${r.price}; the authorization is for ${a.value}.`)
   // "exact" means exact (the x402 reference facilitator rejects any other value): an overpaying
