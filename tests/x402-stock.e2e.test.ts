@@ -8,10 +8,9 @@
 //   - v1 (x402-fetch 1.x), which knows chains only by name, on a devnet whose anvil carries Base
 //     Sepolia's id 84532, so the node advertises "base-sepolia" as it would on that network.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { decodePaymentResponseHeader, wrapFetchWithPaymentFromConfig } from '@x402/fetch'
@@ -19,37 +18,27 @@ import { ExactEvmScheme } from '@x402/evm'
 import { decodeXPaymentResponse, wrapFetchWithPayment } from 'x402-fetch'
 import { erc20Abi, parseEventLogs, type Address, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { startDevnet, localChain, walletClientFor, type Devnet, type PayPerUseSeed } from '@sahara/devnet'
-import { demoNodeConfig, seedExecution, DEMO_NODE_FEE_BPS, type ExecutionSeed } from '@sahara/network'
-import { PaymentRequirementError, PriceAboveMaxError, createSaharaClient, exactPaymentsAbi, fetchWithExactPayment, revenueVaultAbi } from '@sahara/sdk'
-import { startNodeProcess, type NodeProcess } from './utils/nodeProcess.ts'
+import { localChain, walletClientFor } from '@sahara/devnet'
+import { DEMO_NODE_FEE_BPS } from '@sahara/network'
+import { PaymentRequirementError, PriceAboveMaxError, exactPaymentsAbi, fetchWithExactPayment, revenueVaultAbi } from '@sahara/sdk'
+import { startPaidNetwork, type PaidNetwork } from './utils/paidNetwork.ts'
 import { runSahara } from './utils/cli.ts'
 
 const BPS = 10_000n
 const PROTOCOL_FEE_BPS = 250n
 const AGENT_ROYALTY_BPS = 500n // the agent's COMMERCIAL_REMIX license on the model (seed)
 const ADELIE = 'bill_length_mm=39.1, bill_depth_mm=18.7, flipper_length_mm=181, body_mass_g=3750'
-const PAYER_ACCOUNT = 3
 const CHAT = JSON.stringify({ model: 'penguin-agent', messages: [{ role: 'user', content: ADELIE }] })
 /** Base Sepolia's chain id: x402 v1 calls it "base-sepolia". */
 const BASE_SEPOLIA_ID = 84532
 
 /** A seeded devnet, the execution node serving it, and a payer funded with devnet USDT. */
-type Setup = { dir: string; devnet: Devnet; ppu: PayPerUseSeed; exec: ExecutionSeed; node: NodeProcess; payer: Address; payerKey: Hex }
+type Setup = Omit<PaidNetwork, 'payer'> & { payer: Address }
 
 async function setUp(chainId?: number): Promise<Setup> {
-  const dir = mkdtempSync(join(tmpdir(), 'sahara-x402-'))
-  const devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true, ...(chainId ? { chainId } : {}) })
-  const ppu = devnet.seed!.payPerUse!
-  const exec = await seedExecution(devnet, ppu, 'http://127.0.0.1:1')
-  const config = demoNodeConfig(devnet, ppu, exec, { dataDir: join(dir, 'node'), port: 0 })
-  const node = await startNodeProcess({ ...config, logLevel: 'warn' }, join(dir, 'node.json'))
-  // Setup only: the devnet faucet funds the payer with USDT. The paying clients are stock.
-  const payerKey = devnet.accounts[PAYER_ACCOUNT]!.privateKey as Hex
-  const chain = localChain(devnet.chainId, devnet.rpcUrl)
-  const sahara = createSaharaClient({ publicClient: devnet.publicClient, walletClient: walletClientFor(devnet.rpcUrl, payerKey, chain), deployments: devnet.deployments })
-  await sahara.faucet({ amount: 10_000_000n })
-  return { dir, devnet, ppu, exec, node, payer: privateKeyToAccount(payerKey).address, payerKey }
+  const net = await startPaidNetwork('sahara-x402-', { logLevel: 'warn' }, chainId ? { chainId } : {})
+  // The paying clients below are stock: only the setup used the SDK (the faucet).
+  return { ...net, payer: privateKeyToAccount(net.payerKey).address }
 }
 
 async function tearDown(s: Setup | undefined): Promise<void> {

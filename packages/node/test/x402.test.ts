@@ -56,7 +56,8 @@ describe('x402 exact', () => {
     assert.equal(chain.exacts[0]!.value, UNIT_PRICE)
     assert.equal(chain.exacts[0]!.nonce, payload.authorization.nonce)
     const rc = decodeReceiptHeader(r.headers.get('x-sahara-receipt'))
-    assert.deepEqual([rc.channelId, rc.lane, rc.index, rc.cumulative], ['0', '0', '0', UNIT_PRICE.toString()])
+    // lane = the authorization nonce: the receipt names its payment
+    assert.deepEqual([rc.channelId, rc.lane, rc.index, rc.cumulative], ['0', BigInt(payload.authorization.nonce).toString(), '0', UNIT_PRICE.toString()])
     // the answer was lost on the way: the same header and request get it again, with the same receipt
     const again = await invoke({ 'x-payment': v1(payload) })
     assert.equal(again.status, 200, JSON.stringify(again.json))
@@ -94,7 +95,7 @@ describe('x402 exact', () => {
     assert.equal(late.status, 200, JSON.stringify(late.json))
     assert.deepEqual(late.json, { output: { q: 1 } })
     const rc = decodeReceiptHeader(late.headers.get('x-sahara-receipt'))
-    assert.deepEqual([rc.channelId, rc.index, rc.cumulative], ['0', '0', UNIT_PRICE.toString()])
+    assert.deepEqual([rc.channelId, rc.lane, rc.index, rc.cumulative], ['0', BigInt(payload.authorization.nonce).toString(), '0', UNIT_PRICE.toString()])
     assert.equal(JSON.parse(Buffer.from(late.headers.get('x-payment-response')!, 'base64').toString()).success, true)
     const receiptsBefore = node.internals.committer.stats.receipts
     const again = await invoke({ 'x-payment': v1(payload) })

@@ -269,17 +269,23 @@ export function createNodeServer(ctx: HttpContext): Server {
     return version === 1 ? { 'x-payment-response': settlement } : { 'payment-response': settlement, 'x-payment-response': settlement }
   }
 
-  const exactReceiptFields = (a: ServedAsset, raw: Buffer, body: Buffer, value: bigint): ReceiptFields => ({
+  /**
+   * An exact call's receipt: channel 0, and as lane the EIP-3009 nonce (as uint256), which names the
+   * payment (ExactPaid / AuthorizationUsed on-chain) and makes every exact receipt distinct: two
+   * identical calls would otherwise have identical leaves, groups and receipts roots, and the chain
+   * records a root once.
+   */
+  const exactReceiptFields = (a: ServedAsset, raw: Buffer, body: Buffer, auth: ExactAuthorization): ReceiptFields => ({
     nodeId,
     requestHash: sha256(raw),
     responseHash: sha256(body),
     assetId: a.cfg.assetId,
     version: BigInt(a.version),
     units: BigInt(a.cfg.unitsPerCall),
-    price: value,
+    price: auth.value,
     channelId: 0n,
-    lane: 0n,
-    cumulative: value,
+    lane: BigInt(auth.nonce),
+    cumulative: auth.value,
     index: 0n,
   })
 
@@ -340,7 +346,7 @@ export function createNodeServer(ctx: HttpContext): Server {
 
   /** Commits the receipt of a paid exact call, records it with the payment, then answers. */
   const answerExact = (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, body: Buffer, auth: ExactAuthorization, version: 1 | 2, start: number, key: ExactKey, txHash: string) => {
-    respondWithReceipt(res, route, body, exactReceiptFields(a, raw, body, auth.value), start, {
+    respondWithReceipt(res, route, body, exactReceiptFields(a, raw, body, auth), start, {
       headers: { ...exactResponseHeaders(version, txHash, auth.from), ...bodyHeaders(kind, input) },
       onReceipt: (h) => {
         ctx.store.setExactReceipt(key, h)

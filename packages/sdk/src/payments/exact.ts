@@ -71,6 +71,14 @@ export type ExactPaymentOptions = WriteContext & {
   maxPrice: bigint
   /** HTTP transport (default: global fetch). */
   fetch?: typeof fetch | undefined
+  /**
+   * Resending the same payment header when the answer may still come (default 5 attempts in all,
+   * 1 s apart): after a network error, a 402 `settlement_failed` (mined later?), a 503
+   * `store_unavailable` (paid, receipt not recorded), or a 409 without a receipt while an earlier
+   * attempt may still be in flight. The node never charges a header twice, so a payment that
+   * reached the chain comes back as its answer.
+   */
+  retry?: { attempts: number; delayMs: number } | undefined
 }
 
 export type ExactPaidResponse = {
@@ -79,6 +87,9 @@ export type ExactPaidResponse = {
   /** Set when the call was paid: the verified receipt, the payment transaction and the price. */
   paid?: { receipt: SignedReceipt; /** X-Sahara-Receipt as sent (what `sahara receipt verify` reads). */ header: string; transaction: Hex; price: bigint; nodeId: bigint; assetId: bigint }
 }
+
+type Body = string | Uint8Array | undefined
+type Terms = { req: ExactRequirement; nodeId: bigint; assetId: bigint; chainId: number }
 
 /**
  * One call to a Sahara node paid with an x402 "exact" payment: no channel, no gas for the payer,
@@ -89,11 +100,19 @@ export type ExactPaidResponse = {
  * response, this price, signed by the node's registered signer.
  * A free resource or an error is returned as it came (`paid` unset).
  */
-export async function fetchWithExactPayment(o: ExactPaymentOptions, url: string, init: RequestInit & { body?: string | Uint8Array | undefined } = {}): Promise<ExactPaidResponse> {
+export async function fetchWithExactPayment(o: ExactPaymentOptions, url: string, init: RequestInit & { body?: Body } = {}): Promise<ExactPaidResponse> {
   const send = o.fetch ?? fetch
   const unpaid = await send(url, init)
   if (unpaid.status !== 402) return { response: unpaid }
-  const body: unknown = await unpaid.json().catch(() => undefined)
+  const t = await checkedTerms(o, url, await unpaid.json().catch(() => undefined))
+  const { payment, nonce } = await signExactPayment(o, t)
+  const response = await sendPayment(send, url, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), 'x-payment': payment } }, o.retry ?? { attempts: 5, delayMs: 1000 })
+  if (!response.ok) return { response }
+  return verifiedAnswer(o, t, nonce, init.body, response)
+}
+
+/** The exact requirement of a 402 body, after checking its chain, its price and its payTo on-chain. */
+async function checkedTerms(o: ExactPaymentOptions, url: string, body: unknown): Promise<Terms> {
   const req = parseExactRequirement(body)
   if (!req) throw new PaymentRequirementError(`${url} offers no x402 exact payment.`)
   // Sahara nodes state the asset and node beside x402's fields: what the deposit address must belong to.
@@ -110,7 +129,11 @@ export async function fetchWithExactPayment(o: ExactPaymentOptions, url: string,
   if (getAddress(receiver) !== req.payTo) {
     throw new PaymentRequirementError(`${url} asks to be paid at ${req.payTo}, not at ${receiver}, the deposit address of asset #${terms.assetId} on node #${terms.nodeId}; nothing was paid.`)
   }
+  return { req, nodeId: terms.nodeId, assetId: terms.assetId, chainId: terms.chainId }
+}
 
+/** X-PAYMENT (x402 v1): base64 JSON of a fresh EIP-3009 authorization of exactly the price to payTo. */
+async function signExactPayment(o: ExactPaymentOptions, { req, chainId }: Terms): Promise<{ payment: string; nonce: Hex }> {
   const account = requireAccount(o.walletClient, 'fetchWithExactPayment')
   const message = {
     from: account.address,
@@ -122,30 +145,64 @@ export async function fetchWithExactPayment(o: ExactPaymentOptions, url: string,
   }
   const signature = await signTypedData(o.walletClient, {
     account,
-    domain: { name: req.tokenName, version: req.tokenVersion, chainId: terms.chainId, verifyingContract: req.asset },
+    domain: { name: req.tokenName, version: req.tokenVersion, chainId, verifyingContract: req.asset },
     types: TRANSFER_WITH_AUTHORIZATION_TYPES,
     primaryType: 'TransferWithAuthorization',
     message,
   })
   const authorization = { ...message, value: message.value.toString(), validAfter: '0', validBefore: message.validBefore.toString() }
   const payment = Buffer.from(JSON.stringify({ x402Version: 1, scheme: EXACT_SCHEME, network: req.network, payload: { signature, authorization } })).toString('base64')
-  const response = await send(url, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), 'x-payment': payment } })
-  if (!response.ok) return { response }
+  return { payment, nonce: message.nonce }
+}
 
+/** Sends the paid request, again with the same header while the answer may still come (see `retry`). */
+async function sendPayment(send: typeof fetch, url: string, init: RequestInit, retry: { attempts: number; delayMs: number }): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    let res: Response | undefined
+    let error: unknown
+    try {
+      res = await send(url, init)
+    } catch (e) {
+      error = e
+    }
+    if (res && !(await answerMayStillCome(res, attempt))) return res
+    if (attempt >= retry.attempts) {
+      if (res) return res
+      throw error
+    }
+    await new Promise((r) => setTimeout(r, retry.delayMs))
+  }
+}
+
+async function answerMayStillCome(res: Response, attempt: number): Promise<boolean> {
+  if (res.ok || ![402, 409, 503].includes(res.status)) return false
+  const body = (await res.clone().json().catch(() => undefined)) as { code?: unknown; error?: { code?: unknown } } | undefined
+  const code = body?.code ?? body?.error?.code
+  if (res.status === 402) return code === 'settlement_failed'
+  if (res.status === 503) return code === 'store_unavailable'
+  // a copy of a header still being served; a 409 with a receipt is final (answered, not reproducible)
+  return attempt > 1 && code === 'authorization_replayed' && !res.headers.has('x-sahara-receipt')
+}
+
+/**
+ * Checks that the receipt is this call's (this payment: lane = the authorization nonce) and signed
+ * by the node's signer; returns the answer.
+ */
+async function verifiedAnswer(o: ExactPaymentOptions, t: Terms, nonce: Hex, requestBody: Body, response: Response): Promise<ExactPaidResponse> {
   const bytes = new Uint8Array(await response.arrayBuffer())
   const header = response.headers.get('x-sahara-receipt') ?? ''
   const receipt = decodeReceiptHeader(header)
   const f = receipt.fields
-  const requestBytes = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : (init.body ?? new Uint8Array())
+  const requestBytes = typeof requestBody === 'string' ? new TextEncoder().encode(requestBody) : (requestBody ?? new Uint8Array())
   const mismatch =
-    f.nodeId !== terms.nodeId ? 'node' : f.assetId !== terms.assetId ? 'asset' : f.price !== req.amount ? 'price' : f.channelId !== 0n ? 'channel'
-      : f.requestHash !== sha256Hex(requestBytes) ? 'request hash' : f.responseHash !== sha256Hex(bytes) ? 'response hash' : undefined
+    f.nodeId !== t.nodeId ? 'node' : f.assetId !== t.assetId ? 'asset' : f.price !== t.req.amount ? 'price' : f.channelId !== 0n ? 'channel'
+      : f.lane !== BigInt(nonce) ? 'payment nonce (lane)' : f.requestHash !== sha256Hex(requestBytes) ? 'request hash' : f.responseHash !== sha256Hex(bytes) ? 'response hash' : undefined
   if (mismatch) throw new ReceiptVerificationError(`The receipt's ${mismatch} is not this call's.`)
-  const node = await getNode(o, terms.nodeId)
-  await verifyReceipt(receipt, { domain: paymentsDomain(terms.chainId, executionContract(o.deployments, 'PaymentChannels')), nodeSigner: node.signer })
+  const node = await getNode(o, t.nodeId)
+  await verifyReceipt(receipt, { domain: paymentsDomain(t.chainId, executionContract(o.deployments, 'PaymentChannels')), nodeSigner: node.signer })
   const settlement = JSON.parse(Buffer.from(response.headers.get('x-payment-response') ?? '', 'base64').toString() || '{}') as { transaction?: Hex }
   return {
     response: new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }),
-    paid: { receipt, header, transaction: settlement.transaction ?? ('0x' as Hex), price: req.amount, nodeId: terms.nodeId, assetId: terms.assetId },
+    paid: { receipt, header, transaction: settlement.transaction ?? ('0x' as Hex), price: t.req.amount, nodeId: t.nodeId, assetId: t.assetId },
   }
 }
