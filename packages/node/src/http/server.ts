@@ -370,7 +370,8 @@ export function createNodeServer(ctx: HttpContext): Server {
     await checkExactSignature(auth, r)
     if (paid.assetId !== a.cfg.assetId || paid.value !== auth.value || !paid.requestHash?.equals(sha256(raw)) || !paid.txHash) throw replayedExact()
     let status = paid.status
-    if (status === 'submitted' || status === 'unknown') {
+    // sent (or perhaps sent: the RPC failed mid-call), fate unknown here: the chain knows
+    if (status === 'submitted' || status === 'unknown' || status === 'unsent') {
       const mined = await ctx.chain!.waitTx(paid.txHash as Hash, REPLAY_TX_WAIT_MS)
       if (mined !== 'unknown') {
         status = mined === 'success' ? 'settled' : mined
