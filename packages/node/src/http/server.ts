@@ -1,23 +1,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Hash } from 'viem'
 import type { ServedAsset } from '../assets.ts'
-import { TxWouldRevertError, type ChainAdapter, type PayExactCall } from '../chain/adapter.ts'
+import type { ChainAdapter } from '../chain/adapter.ts'
 import type { NodeConfig } from '../config.ts'
 import { AlreadyPaidError, BodyTooLargeError, ConflictError, MalformedError, NodeHttpError, NotFoundError, PaymentRequiredError, TicketAlreadyPaidError, UnavailableError } from '../errors.ts'
-import type { GroupCommitter, PendingReceipt } from '../payments/groups.ts'
+import type { GroupCommitter } from '../payments/groups.ts'
 import { parseTicket } from '../payments/headers.ts'
 import { sha256 } from '../payments/merkle.ts'
 import type { Accepted, PaymentProcessor } from '../payments/processor.ts'
 import { storedReceipt } from '../payments/replay.ts'
 import type { Ticket } from '../payments/types.ts'
-import { parseCompactReceiptHeader, type ReceiptFields } from '../payments/receipt.ts'
-import { checkExactSignature, decodeExactPayment, paymentRequired, paymentRequiredV2, replayedExact, verifyExact, type ExactAuthorization, type RequirementInput } from '../payments/x402.ts'
+import type { ReceiptFields } from '../payments/receipt.ts'
+import { paymentRequired, paymentRequiredV2, type RequirementInput } from '../payments/x402.ts'
 import { parseChatRequest, type ChatOutput, type ChatRequest } from '../runtimes/types.ts'
-import { completionToSse, SSE_HEADERS, streamRequested } from './sse.ts'
+import { completionToSse, streamRequested } from './sse.ts'
 import { groupProof } from '../settlement/groupProof.ts'
-import type { ExactKey, ExactPaymentRow, Store } from '../store/db.ts'
+import type { Store } from '../store/db.ts'
 import type { Logger } from '../util/log.ts'
 import type { Metrics } from './metrics.ts'
+import { exactPayments } from './exactCalls.ts'
+import { bodyHeaders, type Kind, type RespondWithReceipt } from './types.ts'
 
 export type HttpContext = {
   config: NodeConfig
@@ -33,14 +34,6 @@ export type HttpContext = {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
-/** How long a replayed exact payment header waits for the chain to show whether the node's transaction was mined. */
-const REPLAY_TX_WAIT_MS = 3_000
-const NO_HEADERS = {}
-
-/** Headers that depend on the body's form: SSE for a chat completion asked with stream: true. */
-function bodyHeaders(kind: Kind, input: unknown): Record<string, string> {
-  return kind === 'chat' && streamRequested(input).stream ? SSE_HEADERS : NO_HEADERS
-}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const buf = Buffer.from(JSON.stringify(body))
@@ -78,8 +71,6 @@ function parseJson(buf: Buffer): unknown {
     throw new MalformedError('malformed_json', 'The request body is not valid JSON.')
   }
 }
-
-type Kind = 'chat' | 'invoke'
 
 /** Builds the node's HTTP server (node:http, no framework: the paid path is a few function calls). */
 export function createNodeServer(ctx: HttpContext): Server {
@@ -159,17 +150,7 @@ export function createNodeServer(ctx: HttpContext): Server {
     return out instanceof Promise ? out.then(wrap) : wrap(out)
   }
 
-  type ReceiptOptions = {
-    /** Lane snapshot of a channel call, committed with the receipt. */
-    lane?: PendingReceipt['lane']
-    headers?: Record<string, string>
-    /** The receipt could not be committed: undo what the call took; may name the error to send. */
-    onError?: () => NodeHttpError | void
-    /** The receipt is committed (before the answer goes out). */
-    onReceipt?: (header: string) => void
-  }
-
-  const respondWithReceipt = (res: ServerResponse, route: string, body: Buffer, fields: ReceiptFields, start: number, o: ReceiptOptions = {}) => {
+  const respondWithReceipt: RespondWithReceipt = (res, route, body, fields, start, o = {}) => {
     committer.add({
       fields,
       ...(o.lane ? { lane: o.lane } : {}),
@@ -192,6 +173,8 @@ export function createNodeServer(ctx: HttpContext): Server {
       },
     })
   }
+
+  const exact = exactPayments({ config, store: ctx.store, chain: ctx.chain, metrics, requirement, run, respondWithReceipt })
 
   const paidChannelCall = async (req: IncomingMessage, res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, ticketHeader: string, start: number) => {
     const t = parseTicket(ticketHeader)
@@ -262,141 +245,6 @@ export function createNodeServer(ctx: HttpContext): Server {
     throw new TicketAlreadyPaidError(stored.header, t.index)
   }
 
-  /** The x402 response header(s) of a settled exact payment. */
-  const exactResponseHeaders = (version: 1 | 2, txHash: string, payer: string): Record<string, string> => {
-    const network = version === 1 ? config.x402Network : `eip155:${config.chainId}`
-    const settlement = Buffer.from(JSON.stringify({ success: true, transaction: txHash, network, payer })).toString('base64')
-    return version === 1 ? { 'x-payment-response': settlement } : { 'payment-response': settlement, 'x-payment-response': settlement }
-  }
-
-  /**
-   * An exact call's receipt: channel 0, and as lane the EIP-3009 nonce (as uint256), which names the
-   * payment (ExactPaid / AuthorizationUsed on-chain) and makes every exact receipt distinct: two
-   * identical calls would otherwise have identical leaves, groups and receipts roots, and the chain
-   * records a root once.
-   */
-  const exactReceiptFields = (a: ServedAsset, raw: Buffer, body: Buffer, auth: ExactAuthorization): ReceiptFields => ({
-    nodeId,
-    requestHash: sha256(raw),
-    responseHash: sha256(body),
-    assetId: a.cfg.assetId,
-    version: BigInt(a.version),
-    units: BigInt(a.cfg.unitsPerCall),
-    price: auth.value,
-    channelId: 0n,
-    lane: BigInt(auth.nonce),
-    cumulative: auth.value,
-    index: 0n,
-  })
-
-  // Exact payments being served now, by authorization: a copy of the header that arrives meanwhile
-  // is a replay (409), so one payment never yields two answers or two receipts.
-  const exactInFlight = new Set<string>()
-  const exactId = (k: ExactKey) => `${k.payer}:${k.token}:${k.nonce}`.toLowerCase()
-
-  const paidExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, header: string, version: 1 | 2, start: number, req: IncomingMessage) => {
-    const chain = ctx.chain
-    if (!chain) throw new UnavailableError('exact_unavailable', 'This node has no chain connection for x402 exact payments.')
-    const r = requirement(a, resourceUrl(req))
-    const auth = decodeExactPayment(header, version, { network: config.x402Network, chainId: config.chainId })
-    const key: ExactKey = { payer: auth.from, token: a.cfg.token, nonce: auth.nonce }
-    const id = exactId(key)
-    if (exactInFlight.has(id)) throw replayedExact()
-    const paid = ctx.store.exactPayment(key)
-    exactInFlight.add(id)
-    try {
-      if (paid) await replayedExactCall(res, route, a, kind, input, raw, auth, version, start, r, key, paid)
-      else await firstExactCall(res, route, a, kind, input, raw, auth, version, start, r, key)
-    } catch (e) {
-      exactInFlight.delete(id)
-      throw e
-    }
-  }
-
-  const firstExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, auth: ExactAuthorization, version: 1 | 2, start: number, r: RequirementInput, key: ExactKey) => {
-    const chain = ctx.chain!
-    await verifyExact(auth, r, chain.now())
-    if (!ctx.store.reserveExact(key, a.cfg.assetId, auth.value, sha256(raw))) throw replayedExact()
-    const call: PayExactCall = { nodeId, assetId: a.cfg.assetId, token: a.cfg.token, from: auth.from, value: auth.value, validAfter: auth.validAfter, validBefore: auth.validBefore, nonce: auth.nonce, signature: auth.signature }
-    /** Nothing was sent: the authorization is marked so and the client learns why in a sentence. */
-    const refused = (status: string, e: unknown): never => {
-      ctx.store.setExactStatus(key, status)
-      if (e instanceof TxWouldRevertError) throw new PaymentRequiredError('payment_rejected', `The chain would refuse this payment (${e.reason}); nothing was charged. Pay with a funded account and a fresh authorization.`)
-      throw new UnavailableError('chain_unavailable', `The node could not reach the chain to submit the payment (${(e as Error)?.message?.split('\n')[0] ?? e}); retry later with a fresh authorization.`)
-    }
-    // Simulated before the model runs: an authorization the token would refuse costs no inference.
-    await chain.checkPayExact(call).catch((e: unknown) => refused('rejected', e))
-    let body: Buffer
-    try {
-      const out = run(a, kind, input)
-      body = out instanceof Promise ? await out : out
-    } catch (e) {
-      ctx.store.setExactStatus(key, 'unused')
-      throw e
-    }
-    const tx = await chain.signPayExact(call).catch((e: unknown) => refused('rejected', e))
-    ctx.store.setExactStatus(key, 'submitted', tx.hash)
-    await chain.sendRaw(tx).catch((e: unknown) => refused('unsent', e))
-    const status = await chain.waitTx(tx.hash, config.settlement.txTimeoutMs)
-    ctx.store.setExactStatus(key, status === 'success' ? 'settled' : status, tx.hash)
-    if (status !== 'success') throw new PaymentRequiredError('settlement_failed', `The exact payment transaction ${tx.hash} did not succeed (${status}). If it is mined later, the same payment header gets the answer.`)
-    metrics.exactCalls++
-    answerExact(res, route, a, kind, input, raw, body, auth, version, start, key, tx.hash)
-  }
-
-  /** Commits the receipt of a paid exact call, records it with the payment, then answers. */
-  const answerExact = (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, body: Buffer, auth: ExactAuthorization, version: 1 | 2, start: number, key: ExactKey, txHash: string) => {
-    respondWithReceipt(res, route, body, exactReceiptFields(a, raw, body, auth), start, {
-      headers: { ...exactResponseHeaders(version, txHash, auth.from), ...bodyHeaders(kind, input) },
-      onReceipt: (h) => {
-        ctx.store.setExactReceipt(key, h)
-        exactInFlight.delete(exactId(key))
-      },
-      onError: () => {
-        exactInFlight.delete(exactId(key))
-        return new UnavailableError('store_unavailable', 'The node was paid but could not record the receipt; send the same payment header again to get the answer.')
-      },
-    })
-  }
-
-  /**
-   * The same payment header again. Paid (on record, or the chain mined the node's transaction
-   * after the node stopped waiting or died) and the same request: the answer, run again - with
-   * the original receipt when one was given and the model answers the same, or a first receipt
-   * when the node never answered. Anything else is a replay: 409, nothing moves.
-   */
-  const replayedExactCall = async (res: ServerResponse, route: string, a: ServedAsset, kind: Kind, input: unknown, raw: Buffer, auth: ExactAuthorization, version: 1 | 2, start: number, r: RequirementInput, key: ExactKey, paid: ExactPaymentRow) => {
-    // the authorization as recorded, not today's price: only its signature is checked again
-    await checkExactSignature(auth, r)
-    if (paid.assetId !== a.cfg.assetId || paid.value !== auth.value || !paid.requestHash?.equals(sha256(raw)) || !paid.txHash) throw replayedExact()
-    let status = paid.status
-    // sent (or perhaps sent: the RPC failed mid-call), fate unknown here: the chain knows
-    if (status === 'submitted' || status === 'unknown' || status === 'unsent') {
-      const mined = await ctx.chain!.waitTx(paid.txHash as Hash, REPLAY_TX_WAIT_MS)
-      if (mined !== 'unknown') {
-        status = mined === 'success' ? 'settled' : mined
-        ctx.store.setExactStatus(key, status)
-      }
-    }
-    if (status !== 'settled') throw replayedExact()
-    const out = run(a, kind, input)
-    const body = out instanceof Promise ? await out : out
-    if (!paid.receipt) {
-      metrics.exactCalls++
-      answerExact(res, route, a, kind, input, raw, body, auth, version, start, key, paid.txHash)
-      return
-    }
-    if (!parseCompactReceiptHeader(paid.receipt).fields.responseHash.equals(sha256(body))) {
-      throw new AlreadyPaidError('authorization_replayed', 'This authorization already paid for an answer that cannot be sent again (the model now answers differently); its receipt is in X-Sahara-Receipt.', paid.receipt)
-    }
-    exactInFlight.delete(exactId(key))
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, 'x-sahara-receipt': paid.receipt, ...exactResponseHeaders(version, paid.txHash, auth.from), ...bodyHeaders(kind, input) })
-    res.end(body)
-    metrics.request(route, 200)
-    metrics.answersReplayed++
-    metrics.observe(performance.now() - start)
-  }
-
   const call = async (req: IncomingMessage, res: ServerResponse, route: string, kind: Kind, assetKey: string | undefined, start: number) => {
     let asset = assetKey === undefined ? undefined : (byId.get(assetKey) ?? byName.get(assetKey))
     if (assetKey !== undefined && !asset) {
@@ -426,9 +274,9 @@ export function createNodeServer(ctx: HttpContext): Server {
       const ticket = req.headers['x-sahara-ticket']
       if (typeof ticket === 'string') return await paidChannelCall(req, res, route, a, kind, input, raw, ticket, start)
       const x1 = req.headers['x-payment']
-      if (typeof x1 === 'string') return await paidExactCall(res, route, a, kind, input, raw, x1, 1, start, req)
+      if (typeof x1 === 'string') return await exact.call({ res, route, a, kind, input, raw, start }, x1, 1, resourceUrl(req))
       const x2 = req.headers['payment-signature']
-      if (typeof x2 === 'string') return await paidExactCall(res, route, a, kind, input, raw, x2, 2, start, req)
+      if (typeof x2 === 'string') return await exact.call({ res, route, a, kind, input, raw, start }, x2, 2, resourceUrl(req))
       throw new PaymentRequiredError('payment_required', 'This call requires payment: an X-Sahara-Ticket (channel) or an X-PAYMENT (x402 exact) header.')
     } catch (e) {
       fail(res, route, e, req, a)
