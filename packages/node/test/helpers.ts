@@ -57,7 +57,18 @@ export class FakeChain implements ChainAdapter {
   async assetVersion(): Promise<{ version: number; contentCid: string; metadataCid: string }> {
     return { version: 1, contentCid: '', metadataCid: '' }
   }
+  /**
+   * When set, the next settle carrying receipts finds its root already recorded, as if a settlement
+   * transaction the node lost track of had recorded it.
+   */
+  rootRecordedBehindTheNodesBack = false
   async signSettle(call: SettleCall): Promise<SignedTx> {
+    if (call.receiptCount > 0n && this.rootRecordedBehindTheNodesBack) {
+      this.rootRecordedBehindTheNodesBack = false
+      this.roots.add(call.receiptsRoot)
+    }
+    // what estimateGas reports for PaymentChannels.settle with a root recorded before
+    if (call.receiptCount > 0n && this.roots.has(call.receiptsRoot)) throw new TxWouldRevertError(`ReceiptsRootAlreadyRecorded(${call.receiptsRoot})`)
     const raw = toHex(`settle-${this.n++}`)
     this.pendingTx.set(keccak256(raw), () => this.applySettle(call))
     return { hash: keccak256(raw), raw }

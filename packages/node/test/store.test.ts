@@ -111,6 +111,31 @@ describe('store: restart rebuild and idempotent settlement', () => {
     tmp.cleanup()
   })
 
+  it('a receipts root the chain already holds: its groups count as settled and the lanes settle without it', async () => {
+    const tmp = tempDir()
+    const chain = new FakeChain()
+    chain.openChannel(1n)
+    const c = new LaneClient(1n, ASSET, 0n, 4)
+    await c.newChain(0n)
+    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    for (let i = 0; i < 3; i++) assert.equal((await post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())).status, 200)
+    await c.newChain(c.total())
+    assert.equal((await post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())).status, 200)
+    chain.rootRecordedBehindTheNodesBack = true
+    await node.settle()
+    // one transaction: the lane's voucher, no root (the chain has it)
+    assert.equal(chain.settles.length, 1)
+    assert.equal(chain.settles[0]!.receiptCount, 0n)
+    assert.equal(chain.settles[0]!.entries.length, 1)
+    assert.equal(await chain.laneSettled(1n, ASSET, 0n), 3n * UNIT_PRICE)
+    assert.equal(node.internals.store.unsettledGroups().length, 0, 'the groups under the recorded root are settled')
+    assert.equal(node.internals.committer.stats.unsettledReceipts, 0)
+    await node.settle() // nothing left, nothing retried
+    assert.equal(chain.settles.length, 1)
+    await node.close({ settle: false })
+    tmp.cleanup()
+  })
+
   it('a settlement broadcast before a crash is re-sent and reconciled on restart, never doubled', async () => {
     const tmp = tempDir()
     const chain = new FakeChain()

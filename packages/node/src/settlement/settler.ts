@@ -1,5 +1,5 @@
 import type { Hex } from 'viem'
-import type { ChainAdapter, SignedTx } from '../chain/adapter.ts'
+import { TxWouldRevertError, type ChainAdapter, type SignedTx } from '../chain/adapter.ts'
 import type { ChannelCache } from '../chain/channelCache.ts'
 import type { Metrics } from '../http/metrics.ts'
 import type { GroupCommitter } from '../payments/groups.ts'
@@ -150,10 +150,20 @@ export class Settler {
     const amount = entries.reduce((a, e) => a + e.amount, 0n)
     const stored: StoredEntry[] = entries.map((e) => ({ laneKey: e.laneKey, amount: e.amount.toString(), units: e.units.toString() }))
     const id = store.prepareSettlement({ token, root, firstSeq, lastSeq, receiptCount, entries: JSON.stringify(stored), amount })
+    const receiptsRoot = ('0x' + root.toString('hex')) as Hex
     let tx: SignedTx
     try {
-      tx = await chain.signSettle({ nodeId: this.o.nodeId, token, entries, receiptsRoot: ('0x' + root.toString('hex')) as Hex, receiptCount: BigInt(receiptCount) })
+      tx = await chain.signSettle({ nodeId: this.o.nodeId, token, entries, receiptsRoot, receiptCount: BigInt(receiptCount) })
     } catch (e) {
+      // The chain already holds this root: a settlement this node lost track of recorded it, so
+      // these groups are provable under it. They count as settled, and the lanes must not wait
+      // behind a root that can never be recorded again: they go without it.
+      if (receiptCount > 0 && e instanceof TxWouldRevertError && e.reason.startsWith('ReceiptsRootAlreadyRecorded') && (await chain.receiptsRecorded(receiptsRoot).catch(() => false))) {
+        store.finishSettlement(id, 'confirmed')
+        log.warn('settlement_root_already_recorded', { id, root: receiptsRoot, receipts: receiptCount })
+        if (entries.length > 0) await this.submit(token, entries, Buffer.alloc(32), null, null, 0)
+        return
+      }
       store.finishSettlement(id, 'abandoned')
       metrics.settlementFailures++
       throw e
