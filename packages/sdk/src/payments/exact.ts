@@ -12,6 +12,12 @@ import { paymentsDomain } from './voucher'
 
 export const EXACT_SCHEME = 'exact'
 
+/**
+ * Longest validity the client signs, whatever the node's maxTimeoutSeconds says: an authorization
+ * the node could still submit much later is a payment without an answer in the meantime.
+ */
+export const MAX_EXACT_VALIDITY_SECONDS = 300
+
 /** The x402 "exact" entry of a 402 body's `accepts` (x402 v1 shape), parsed. */
 export type ExactRequirement = {
   network: string
@@ -140,7 +146,7 @@ async function signExactPayment(o: ExactPaymentOptions, { req, chainId }: Terms)
     to: req.payTo,
     value: req.amount,
     validAfter: 0n,
-    validBefore: BigInt(Math.floor(Date.now() / 1000) + req.maxTimeoutSeconds),
+    validBefore: BigInt(Math.floor(Date.now() / 1000) + Math.min(req.maxTimeoutSeconds, MAX_EXACT_VALIDITY_SECONDS)),
     nonce: bytesToHex(globalThis.crypto.getRandomValues(new Uint8Array(32))),
   }
   const signature = await signTypedData(o.walletClient, {
