@@ -20,7 +20,7 @@ import { erc20Abi, parseEventLogs, type Address, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { localChain, walletClientFor } from '@sahara/devnet'
 import { DEMO_NODE_FEE_BPS } from '@sahara/network'
-import { PaymentRequirementError, PriceAboveMaxError, exactPaymentsAbi, fetchWithExactPayment, revenueVaultAbi } from '@sahara/sdk'
+import { MAX_EXACT_VALIDITY_SECONDS, PaymentRequirementError, PriceAboveMaxError, exactPaymentsAbi, fetchWithExactPayment, revenueVaultAbi } from '@sahara/sdk'
 import { startPaidNetwork, type PaidNetwork } from './utils/paidNetwork.ts'
 import { runSahara } from './utils/cli.ts'
 
@@ -203,19 +203,37 @@ describe('x402 v2 exact end to end: stock @x402/fetch client -> node -> ExactPay
     // above the caller's maximum: refused before signing anything
     await assert.rejects(fetchWithExactPayment({ ...ctx, maxPrice: price - 1n }, `${s.node.url}/v1/chat/completions`, init), PriceAboveMaxError)
     // a node (here a proxy in front of the real one) that names its own address as payTo
+    // A node (here a proxy in front of the real one) that rewrites its 402: it names its own address
+    // as payTo, or asks for a validity of years. Headers are forwarded, the paid ones recorded.
     const thief = privateKeyToAccount(generatePrivateKey()).address
+    let rewrite: (text: string) => string = (t) => t
+    const payments: string[] = []
     const proxy = createServer(async (req, res) => {
       const chunks: Buffer[] = []
       for await (const c of req) chunks.push(c as Buffer)
-      const upstream = await fetch(`${s.node.url}${req.url}`, { method: req.method!, headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) })
+      const payment = req.headers['x-payment']
+      if (typeof payment === 'string') payments.push(payment)
+      const upstream = await fetch(`${s.node.url}${req.url}`, { method: req.method!, headers: { 'content-type': 'application/json', ...(typeof payment === 'string' ? { 'x-payment': payment } : {}) }, body: Buffer.concat(chunks) })
       const text = await upstream.text()
-      res.writeHead(upstream.status, { 'content-type': 'application/json' })
-      res.end(upstream.status === 402 ? text.replace(/"payTo":"0x[0-9a-fA-F]{40}"/, `"payTo":"${thief}"`) : text)
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      for (const h of ['x-sahara-receipt', 'x-payment-response']) if (upstream.headers.get(h)) headers[h] = upstream.headers.get(h)!
+      res.writeHead(upstream.status, headers)
+      res.end(upstream.status === 402 ? rewrite(text) : text)
     })
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
     try {
       const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1/chat/completions`
+      rewrite = (t) => t.replace(/"payTo":"0x[0-9a-fA-F]{40}"/, `"payTo":"${thief}"`)
       await assert.rejects(fetchWithExactPayment({ ...ctx, maxPrice: price }, url, init), (e: Error) => e instanceof PaymentRequirementError && e.message.includes(`asks to be paid at ${thief}, not at ${before.depositAddress}`))
+      assert.deepEqual(payments, [], 'nothing signed')
+      assert.deepEqual(await balances(s), after)
+      rewrite = (t) => t.replace(/"maxTimeoutSeconds":\d+/, '"maxTimeoutSeconds":999999999')
+      const long = await fetchWithExactPayment({ ...ctx, maxPrice: price }, url, init)
+      assert.equal(long.response.status, 200)
+      const signed = JSON.parse(Buffer.from(payments[0]!, 'base64').toString()) as { payload: { authorization: { validBefore: string } } }
+      const validFor = Number(signed.payload.authorization.validBefore) - Math.floor(Date.now() / 1000)
+      assert.ok(validFor <= MAX_EXACT_VALIDITY_SECONDS && validFor > MAX_EXACT_VALIDITY_SECONDS - 60, `signed for ${validFor} s`)
+      after = await assertExactSettled(s, after, long.paid!.transaction, false, 'SDK exact, validity capped')
     } finally {
       proxy.close()
     }
