@@ -27,13 +27,20 @@ export function walletClientFor(rpcUrl: string, privateKey: Hex, chain?: Chain):
  * modules' gas depends on block.timestamp: NodeStaking releases emissions at most once per second,
  * so an estimate made on a pending block in the same second as the last release is a few thousand
  * gas short when the transaction lands in the next second, and it then runs out of gas.
+ * viem fills a transaction with `eth_fillTransaction` where the node has it (anvil does), else
+ * with `eth_estimateGas`: both answers are padded.
  */
 function withEstimateHeadroom(transport: Transport): Transport {
   return (params) => {
     const inner = transport(params)
     const request = (async (args: { method: string; params?: unknown }, options?: unknown) => {
       const result = await (inner.request as (a: unknown, o?: unknown) => Promise<unknown>)(args, options)
-      return args.method === 'eth_estimateGas' ? toHex(gasWithHeadroom(BigInt(result as Hex))) : result
+      if (args.method === 'eth_estimateGas') return toHex(gasWithHeadroom(BigInt(result as Hex)))
+      const filled = result as { tx?: { gas?: Hex } } | undefined
+      const asked = (args.params as { gas?: unknown }[] | undefined)?.[0]?.gas
+      // a gas limit the caller set is kept as it is
+      if (args.method === 'eth_fillTransaction' && filled?.tx?.gas && asked === undefined) return { ...filled, tx: { ...filled.tx, gas: toHex(gasWithHeadroom(BigInt(filled.tx.gas))) } }
+      return result
     }) as typeof inner.request
     return { ...inner, request }
   }

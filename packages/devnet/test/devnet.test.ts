@@ -138,6 +138,14 @@ describe('anvil', () => {
     assert.equal(raw, 21_000n)
     assert.equal(padded, gasWithHeadroom(raw))
     assert.equal(padded, 21_000n + 5_250n + 60_000n)
+    // what a sent transaction carries (viem fills it with eth_fillTransaction on anvil): padded too,
+    // unless the caller set a limit
+    const wallet = walletClientFor(a.rpcUrl, from!.privateKey as Hex, localChain(31337, a.rpcUrl))
+    const pc = publicClientFor(a.rpcUrl)
+    const sent = await wallet.sendTransaction({ to: to!.address, value: 1n, account: wallet.account, chain: wallet.chain })
+    assert.equal((await pc.getTransaction({ hash: sent })).gas, padded)
+    const fixed = await wallet.sendTransaction({ to: to!.address, value: 1n, account: wallet.account, chain: wallet.chain, gas: 30_000n })
+    assert.equal((await pc.getTransaction({ hash: fixed })).gas, 30_000n)
     // never padded past 30M unless the estimate already is
     assert.equal(gasWithHeadroom(29_000_000n), 30_000_000n)
     assert.equal(gasWithHeadroom(40_000_000n), 40_000_000n)
