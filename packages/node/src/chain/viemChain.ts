@@ -1,4 +1,4 @@
-import { assetRegistryAbi, devStablecoinAbi, exactPaymentsAbi, fromContentRef, paymentChannelsAbi } from '@sahara/sdk'
+import { assetRegistryAbi, devStablecoinAbi, exactPaymentsAbi, fromContentRef, gasWithHeadroom, paymentChannelsAbi } from '@sahara/sdk'
 import {
   BaseError,
   createPublicClient,
@@ -84,9 +84,12 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
   const receiptOf = async (hash: Hash): Promise<TransactionReceipt> => recentReceipts.get(hash) ?? remember(await publicClient.getTransactionReceipt({ hash }))
 
   const signTx = async (to: Address, data: Hex, abi: Abi): Promise<SignedTx> => {
-    const gas = await publicClient.estimateGas({ account: account.address, to, data }).catch((e: unknown) => {
-      throw new TxWouldRevertError(revertReason(e, abi))
-    })
+    // headroom: some calls' gas depends on the block they land in (NodeStaking accrues per second)
+    const gas = gasWithHeadroom(
+      await publicClient.estimateGas({ account: account.address, to, data }).catch((e: unknown) => {
+        throw new TxWouldRevertError(revertReason(e, abi))
+      }),
+    )
     const nonce = await allocateNonce()
     try {
       const req = await wallet.prepareTransactionRequest({ to, data, account, chain, gas, nonce })
