@@ -5,6 +5,7 @@ import { keccak256, toHex, type Address, type Hash, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { TxWouldRevertError, type ChainAdapter, type PayExactCall, type SettleCall, type SignedTx, type TxStatus } from '../src/chain/adapter.ts'
 import { parseConfig, type NodeConfig } from '../src/config.ts'
+import { startNode, type RunningNode } from '../src/node.ts'
 import { channelsDomain, voucherTypes } from '../src/payments/eip712.ts'
 import { formatTicket, formatVoucherHeader } from '../src/payments/headers.ts'
 import { sha256 } from '../src/payments/merkle.ts'
@@ -246,4 +247,18 @@ export function decodeReceiptHeader(h: string | null): any {
   if (!h) throw new Error('no receipt header')
   const r = parseCompactReceiptHeader(h)
   return receiptJson(r.fields, receiptLeaf(encodeReceipt(r.fields)), r.proof, '0x' + r.groupRoot.toString('hex'), r.sequence.toString(), r.signature)
+}
+
+/**
+ * The usual start of a payment test: a node on a fake chain (manual settlement) with channel 1
+ * open, and a client on its lane 0 holding a first voucher for a chain of `chainLength` tickets.
+ */
+export async function startWithLane(chainLength: number, config: Record<string, unknown> = {}): Promise<{ tmp: ReturnType<typeof tempDir>; chain: FakeChain; lane: LaneClient; node: RunningNode }> {
+  const tmp = tempDir()
+  const chain = new FakeChain()
+  chain.openChannel(1n)
+  const lane = new LaneClient(1n, ASSET, 0n, chainLength)
+  await lane.newChain(0n)
+  const node = await startNode(testConfig(tmp.dir, config), { chain, manualSettlement: true })
+  return { tmp, chain, lane, node }
 }

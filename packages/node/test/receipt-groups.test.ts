@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { startNode, type RunningNode } from '../src/node.ts'
 import { verifyProof } from '../src/payments/merkle.ts'
-import { ASSET, FakeChain, LaneClient, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
+import { ASSET, FakeChain, LaneClient, decodeReceiptHeader, post, startWithLane, tempDir, testConfig } from './helpers.ts'
 
 type Receipt = { leaf: string; proof: string[]; groupRoot: string; sequence: string }
 type GroupJson = { groupRoot: string; sequence: string; status: string; receiptsRoot?: string; proof?: string[]; txHash?: string; blockNumber?: string }
@@ -128,12 +128,7 @@ describe('receipt group proofs', () => {
   })
 
   it('a single-group settlement has an empty top proof (receiptsRoot = groupRoot)', async () => {
-    const tmp = tempDir()
-    const chain = new FakeChain()
-    chain.openChannel(1n)
-    const lane = new LaneClient(1n, ASSET, 0n, 8)
-    await lane.newChain(0n)
-    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const { tmp, lane, node } = await startWithLane(8)
     const [r] = await calls(node, [lane], 1)
     await node.settle()
     const g = (await group(node, r!.groupRoot)).json as GroupJson

@@ -8,7 +8,7 @@ import { ReceiptBatchSigner } from '../src/payments/eip712.ts'
 import { sha256, verifyProof } from '../src/payments/merkle.ts'
 import { encodeReceipt, parseCompactReceiptHeader, type ReceiptFields } from '../src/payments/receipt.ts'
 import { inlineWriter, workerWriter } from '../src/store/groupWriter.ts'
-import { ASSET, CHAIN_ID, CHANNELS, FakeChain, LaneClient, NODE_KEY, UNIT_PRICE, decodeReceiptHeader, post, tempDir, testConfig } from './helpers.ts'
+import { ASSET, CHAIN_ID, CHANNELS, FakeChain, LaneClient, NODE_KEY, UNIT_PRICE, decodeReceiptHeader, post, startWithLane, tempDir, testConfig } from './helpers.ts'
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -83,12 +83,7 @@ describe('store: restart rebuild and idempotent settlement', () => {
   })
 
   it('settles vouchers (m = 0), then chain tails on shutdown, to the wei; receipts roots recorded once', async () => {
-    const tmp = tempDir()
-    const chain = new FakeChain()
-    chain.openChannel(1n)
-    const c = new LaneClient(1n, ASSET, 0n, 4)
-    await c.newChain(0n)
-    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const { tmp, chain, lane: c, node } = await startWithLane(4)
     const inv = () => post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())
     for (let i = 0; i < 4; i++) assert.equal((await inv()).status, 200)
     await c.newChain(c.total()) // cumulative 4000
@@ -112,12 +107,7 @@ describe('store: restart rebuild and idempotent settlement', () => {
   })
 
   it('a receipts root the chain already holds: its groups count as settled and the lanes settle without it', async () => {
-    const tmp = tempDir()
-    const chain = new FakeChain()
-    chain.openChannel(1n)
-    const c = new LaneClient(1n, ASSET, 0n, 4)
-    await c.newChain(0n)
-    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const { tmp, chain, lane: c, node } = await startWithLane(4)
     for (let i = 0; i < 3; i++) assert.equal((await post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())).status, 200)
     await c.newChain(c.total())
     assert.equal((await post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())).status, 200)
@@ -137,12 +127,9 @@ describe('store: restart rebuild and idempotent settlement', () => {
   })
 
   it('a settlement broadcast before a crash is re-sent and reconciled on restart, never doubled', async () => {
-    const tmp = tempDir()
-    const chain = new FakeChain()
-    chain.openChannel(1n)
-    const c = new LaneClient(1n, ASSET, 0n, 2)
-    await c.newChain(0n)
-    let node = await startNode(testConfig(tmp.dir, { settlement: { txTimeoutMs: 50 } }), { chain, manualSettlement: true })
+    const started = await startWithLane(2, { settlement: { txTimeoutMs: 50 } })
+    const { tmp, chain, lane: c } = started
+    let node = started.node
     const inv = () => post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())
     for (let i = 0; i < 2; i++) assert.equal((await inv()).status, 200)
     await c.newChain(c.total())
@@ -194,12 +181,7 @@ describe('store: WAL checkpoints off the committing thread', () => {
 
 describe('store: lane log replay', () => {
   it('rebuilds lanes from snapshot + group deltas (voucher changes inside a group, no snapshot)', async () => {
-    const tmp = tempDir()
-    const chain = new FakeChain()
-    chain.openChannel(1n)
-    const c = new LaneClient(1n, ASSET, 0n, 3)
-    await c.newChain(0n)
-    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const { tmp, chain, lane: c, node } = await startWithLane(3)
     node.internals.committer.snapshotEvery = 2
     const inv = () => post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())
     for (let round = 0; round < 4; round++) {
@@ -261,12 +243,9 @@ describe('store: lane log replay', () => {
 
 describe('retried tickets (answer lost after the receipt was committed)', () => {
   it('same ticket + same request: the same answer and receipt, no new charge, also after a restart; otherwise 409 with the stored receipt', async () => {
-    const tmp = tempDir()
-    const chain = new FakeChain()
-    chain.openChannel(1n)
-    const c = new LaneClient(1n, ASSET, 0n, 16)
-    await c.newChain(0n)
-    let node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const started = await startWithLane(16)
+    const { tmp, chain, lane: c } = started
+    let node = started.node
     const inv = (url: string, body: unknown, h: Record<string, string>) => post(`${url}/v1/invoke/${ASSET}`, body, h)
     assert.equal((await inv(node.url, { q: 0 }, c.next())).status, 200)
     const ticket = c.next()
@@ -302,12 +281,7 @@ describe('retried tickets (answer lost after the receipt was committed)', () => 
 
 describe('settlement sweep', () => {
   it('an idle lane whose channel starts closing gets its chain tail settled', async () => {
-    const tmp = tempDir()
-    const chain = new FakeChain()
-    chain.openChannel(1n)
-    const c = new LaneClient(1n, ASSET, 0n, 8)
-    await c.newChain(0n)
-    const node = await startNode(testConfig(tmp.dir), { chain, manualSettlement: true })
+    const { tmp, chain, lane: c, node } = await startWithLane(8)
     for (let i = 0; i < 3; i++) assert.equal((await post(`${node.url}/v1/invoke/${ASSET}`, {}, c.next())).status, 200)
     assert.equal(await node.sweep(), false, 'open channel, fresh voucher: nothing due')
     const ch = chain.channels.get(1n)!
