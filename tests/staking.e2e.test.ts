@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { createPublicClient, createWalletClient, defineChain, http, numberToHex, type Address, type Hex, type PublicClient } from 'viem'
+import { createPublicClient, createWalletClient, defineChain, encodeFunctionData, http, numberToHex, type Address, type Hex, type PublicClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { writeContract } from 'viem/actions'
 import { DEFAULT_EMISSION_DURATION, DEVNET_JAIL_PERIOD, DEVNET_STAKING_UNBONDING_DELAY, describeDevnet, startDevnet, type Devnet } from '@sahara/devnet'
@@ -22,9 +22,11 @@ import {
   buildMerkleTree,
   createSaharaClient,
   devStablecoinAbi,
+  estimateGasNextSecond,
   encodeReceiptHeader,
   equivocationEvidence,
   findEquivocation,
+  gasWithHeadroom,
   nodeRegistryAbi,
   nodeStakingAbi,
   paymentChannelsAbi,
@@ -120,9 +122,12 @@ describe('node staking on the devnet (SDK + CLI)', { timeout: 300_000 }, () => {
   async function send(from: number, address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[]) {
     const w = clients[from]!.walletClient!
     const { request } = await pc.simulateContract({ address, abi: abi as never, functionName, args: args as never, account: w.account! })
-    // Headroom: NodeStaking's gas depends on the block time (lazy emission release).
-    const gas = await pc.estimateContractGas({ address, abi: abi as never, functionName, args: args as never, account: w.account! } as never)
-    const hash = await writeContract(w, { ...(request as object), gas: gas + gas / 4n + 60_000n } as never)
+    // Estimated for the next second, with headroom: NodeStaking's gas depends on the block time
+    // (lazy emission release).
+    const data = encodeFunctionData({ abi, functionName, args } as never)
+    const gas = await estimateGasNextSecond((a) => pc.request(a as never), { from: w.account!.address, to: address, data })
+    assert.ok(gas !== undefined, 'anvil estimates with a block override')
+    const hash = await writeContract(w, { ...(request as object), gas: gasWithHeadroom(gas) } as never)
     const r = await pc.waitForTransactionReceipt({ hash })
     assert.equal(r.status, 'success', `${functionName} reverted`)
     return r

@@ -1,6 +1,6 @@
 import { createPublicClient, createWalletClient, defineChain, http, toHex, type Account, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { gasWithHeadroom } from '@sahara/sdk'
+import { estimateGasNextSecond, gasWithHeadroom, type RpcGasRequest } from '@sahara/sdk'
 
 /** A viem chain definition for a local or custom RPC endpoint. */
 export function localChain(chainId: number, rpcUrl: string): Chain {
@@ -23,24 +23,30 @@ export function walletClientFor(rpcUrl: string, privateKey: Hex, chain?: Chain):
 }
 
 /**
- * The wallet's own gas estimates get the SDK's headroom (gasWithHeadroom). Some
- * modules' gas depends on block.timestamp: NodeStaking releases emissions at most once per second,
- * so an estimate made on a pending block in the same second as the last release is a few thousand
- * gas short when the transaction lands in the next second, and it then runs out of gas.
+ * The wallet's own gas limits are estimated for the next second and get the SDK's headroom
+ * (estimateGasNextSecond, gasWithHeadroom): NodeStaking's gas depends on block.timestamp, and a
+ * limit estimated in the same second as its last emission release runs out of gas in the next.
  * viem fills a transaction with `eth_fillTransaction` where the node has it (anvil does), else
- * with `eth_estimateGas`: both answers are padded.
+ * with `eth_estimateGas`: both get the limit. A gas limit the caller set is kept as it is.
  */
 function withEstimateHeadroom(transport: Transport): Transport {
   return (params) => {
     const inner = transport(params)
+    const send = inner.request as (a: { method: string; params?: unknown }, o?: unknown) => Promise<unknown>
+    const limitFor = async (tx: RpcGasRequest, plain: () => Promise<bigint>) =>
+      gasWithHeadroom((await estimateGasNextSecond((a) => send(a), tx)) ?? (await plain()))
     const request = (async (args: { method: string; params?: unknown }, options?: unknown) => {
-      const result = await (inner.request as (a: unknown, o?: unknown) => Promise<unknown>)(args, options)
-      if (args.method === 'eth_estimateGas') return toHex(gasWithHeadroom(BigInt(result as Hex)))
-      const filled = result as { tx?: { gas?: Hex } } | undefined
-      const asked = (args.params as { gas?: unknown }[] | undefined)?.[0]?.gas
-      // a gas limit the caller set is kept as it is
-      if (args.method === 'eth_fillTransaction' && filled?.tx?.gas && asked === undefined) return { ...filled, tx: { ...filled.tx, gas: toHex(gasWithHeadroom(BigInt(filled.tx.gas))) } }
-      return result
+      const [tx, ...rest] = (args.params as [RpcGasRequest | undefined, ...unknown[]] | undefined) ?? []
+      if (args.method === 'eth_estimateGas' && tx) {
+        return toHex(await limitFor(tx, async () => BigInt((await send(args, options)) as Hex)))
+      }
+      if (args.method === 'eth_fillTransaction' && tx && tx.gas === undefined) {
+        const gas = await estimateGasNextSecond((a) => send(a), tx)
+        if (gas !== undefined) return send({ ...args, params: [{ ...tx, gas: toHex(gasWithHeadroom(gas)) }, ...rest] }, options)
+        const filled = (await send(args, options)) as { tx?: { gas?: Hex } } | undefined
+        return filled?.tx?.gas ? { ...filled, tx: { ...filled.tx, gas: toHex(gasWithHeadroom(BigInt(filled.tx.gas))) } } : filled
+      }
+      return send(args, options)
     }) as typeof inner.request
     return { ...inner, request }
   }

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import { promisify } from 'node:util'
-import { getAddress, parseEther, type Address, type Hex } from 'viem'
+import { getAddress, parseEther, toHex, type Address, type Hex } from 'viem'
 import {
   AnvilStartError,
   ArtifactNotFoundError,
@@ -29,7 +29,7 @@ import {
   seedPayPerUse,
   type Devnet,
 } from '../src/index.ts'
-import { DeploymentsError, gasWithHeadroom, getAsset, getTerms, parseDeployments, registerAsset } from '@sahara/sdk'
+import { DeploymentsError, estimateGasNextSecond, gasWithHeadroom, getAsset, getTerms, parseDeployments, registerAsset } from '@sahara/sdk'
 import { OnnxClassifier, penguinsDatasetBytes, penguinsDatasetCid, readArtifacts, validateAgentManifest, validateModelManifest } from '@sahara/models'
 import { ContentStore } from '@sahara/store'
 
@@ -151,7 +151,59 @@ describe('anvil', () => {
     assert.equal(gasWithHeadroom(40_000_000n), 40_000_000n)
     await a.stop()
   })
+
+  it('the devnet wallet estimates for the next second: a call whose work is lazy per second does not run out of gas', async () => {
+    const a = await startAnvil()
+    cleanups.push(() => a.stop())
+    const [from] = devAccounts(1)
+    const pc = publicClientFor(a.rpcUrl)
+    const wallet = walletClientFor(a.rpcUrl, from!.privateKey as Hex, localChain(31337, a.rpcUrl))
+    const send = async (gas?: bigint) => {
+      const hash = await wallet.sendTransaction({ to: lazy, account: wallet.account, chain: wallet.chain, ...(gas ? { gas } : {}) })
+      return pc.waitForTransactionReceipt({ hash })
+    }
+    const nextSecond = async () => {
+      const { timestamp } = await pc.getBlock()
+      await pc.request({ method: 'evm_setNextBlockTimestamp' as never, params: [toHex(timestamp + 1n)] as never })
+    }
+    const deployed = await pc.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ data: LAZY_PER_SECOND_INITCODE, account: wallet.account, chain: wallet.chain }) })
+    const lazy = deployed.contractAddress!
+    assert.equal((await send()).status, 'success') // first touch: this second's work is done
+
+    // A plain estimate runs in the latest block's second, where the work is already done; padded,
+    // it is still short of the next second's five fresh storage slots: out of gas.
+    const plain = await pc.estimateGas({ account: from!.address, to: lazy })
+    assert.ok(plain < 30_000n, `plain estimate ${plain}`)
+    await nextSecond()
+    const starved = await send(gasWithHeadroom(plain))
+    assert.equal(starved.status, 'reverted')
+    assert.equal(starved.gasUsed, gasWithHeadroom(plain)) // all of it: out of gas
+
+    // Estimated for the next second, the limit covers the work, and the call succeeds.
+    const ahead = await estimateGasNextSecond((args) => pc.request(args as never), { from: from!.address, to: lazy })
+    assert.ok(ahead !== undefined && ahead > 5n * 22_100n, `next-second estimate ${ahead}`)
+    await nextSecond()
+    const ok = await send()
+    assert.equal(ok.status, 'success')
+    assert.equal((await pc.getTransaction({ hash: ok.transactionHash })).gas, gasWithHeadroom(ahead!))
+    assert.ok(ok.gasUsed <= ahead! && ok.gasUsed > gasWithHeadroom(plain), `used ${ok.gasUsed}`)
+    await a.stop()
+  })
 })
+
+/**
+ * A contract whose first call in a new second writes five fresh storage slots (keys 8*time + k)
+ * and the second's timestamp into slot 0; later calls in the same second do nothing. NodeStaking's
+ * lazy emission release has the same shape.
+ */
+const LAZY_PER_SECOND_INITCODE = ((): Hex => {
+  const pushTimestampKey = (k: number) => `6001 42 6008 02 60${k.toString(16).padStart(2, '0')} 01 55` // sstore(8*time + k, 1)
+  const work = ['42 6000 55', ...[0, 1, 2, 3, 4].map(pushTimestampKey)].join('').replaceAll(' ', '') // sstore(0, time); ...
+  const skipTo = 8 + work.length / 2
+  const runtime = `42 6000 54 14 60${skipTo.toString(16)} 57`.replaceAll(' ', '') + work + '5b00' // if sload(0) == time: stop
+  const copyAndReturn = `60${(runtime.length / 2).toString(16)} 80 600b 6000 39 6000 f3`.replaceAll(' ', '')
+  return `0x${copyAndReturn}${runtime}`
+})()
 
 describe('anvil lifetime', () => {
   it('dies with its parent, even when the parent is SIGKILLed', async () => {

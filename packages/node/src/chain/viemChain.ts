@@ -1,4 +1,4 @@
-import { assetRegistryAbi, devStablecoinAbi, exactPaymentsAbi, fromContentRef, gasWithHeadroom, paymentChannelsAbi } from '@sahara/sdk'
+import { assetRegistryAbi, devStablecoinAbi, estimateGasNextSecond, exactPaymentsAbi, fromContentRef, gasWithHeadroom, paymentChannelsAbi } from '@sahara/sdk'
 import {
   BaseError,
   createPublicClient,
@@ -84,12 +84,15 @@ export function createViemChain(o: ViemChainOptions): ChainAdapter & { close(): 
   const receiptOf = async (hash: Hash): Promise<TransactionReceipt> => recentReceipts.get(hash) ?? remember(await publicClient.getTransactionReceipt({ hash }))
 
   const signTx = async (to: Address, data: Hex, abi: Abi): Promise<SignedTx> => {
-    // headroom: some calls' gas depends on the block they land in (NodeStaking accrues per second)
-    const gas = gasWithHeadroom(
-      await publicClient.estimateGas({ account: account.address, to, data }).catch((e: unknown) => {
+    // estimated for the next second, with headroom: some calls' gas depends on the block they
+    // land in (NodeStaking releases emissions per second)
+    const ahead = await estimateGasNextSecond((args) => publicClient.request(args as never), { from: account.address, to, data })
+    const estimate =
+      ahead ??
+      (await publicClient.estimateGas({ account: account.address, to, data }).catch((e: unknown) => {
         throw new TxWouldRevertError(revertReason(e, abi))
-      }),
-    )
+      }))
+    const gas = gasWithHeadroom(estimate)
     const nonce = await allocateNonce()
     try {
       const req = await wallet.prepareTransactionRequest({ to, data, account, chain, gas, nonce })

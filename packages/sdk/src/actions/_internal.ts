@@ -1,18 +1,22 @@
 import {
+  concatHex,
+  encodeFunctionData,
   formatUnits,
   getAddress,
   isAddress,
   maxUint256,
   parseSignature,
+  type Abi,
   type Account,
   type Address,
   type Chain,
   type Client,
   type Hex,
+  toHex,
   type TransactionReceipt,
   type Transport,
 } from 'viem'
-import { gasWithHeadroom } from '../gas'
+import { estimateGasNextSecond, gasWithHeadroom } from '../gas'
 import { estimateContractGas, getBlock, readContract, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
 import { devStablecoinAbi, revenueVaultAbi } from '../abis/generated'
 import { MODULE_NAMES, type Deployments, type ModuleName } from '../deployments'
@@ -108,18 +112,26 @@ export type TxResult = { hash: Hex; receipt: TransactionReceipt }
 /**
  * Sends a write that was already simulated (`simulateContract(...).request`: simulating first
  * surfaces reverts as decoded custom errors before anything is signed) and waits for the receipt.
+ * Its gas limit, unless the request sets one, is estimated for the next second with headroom
+ * (see estimateGasNextSecond and gasWithHeadroom).
  */
 export async function submit(ctx: WriteContext, request: unknown, action: string): Promise<TxResult> {
-  requireAccount(ctx.walletClient, action)
-  const hash = await writeContract(ctx.walletClient, { ...(request as object), chain: ctx.walletClient.chain ?? null } as never)
+  const account = requireAccount(ctx.walletClient, action)
+  const req = request as ContractRequest
+  const gas = req.gas ?? gasWithHeadroom(await estimateWriteGas(ctx, req, account))
+  const hash = await writeContract(ctx.walletClient, { ...req, gas, chain: ctx.walletClient.chain ?? null } as never)
   const receipt = await waitForTransactionReceipt(ctx.publicClient, { hash })
   if (receipt.status !== 'success') throw new TransactionRevertedError(hash, action)
   return { hash, receipt }
 }
 
-/** A simulated request with a gas limit above the estimate (see gasWithHeadroom). */
-export async function withGasHeadroom<T extends object>(ctx: ReadContext, request: T): Promise<T & { gas: bigint }> {
-  return { ...request, gas: gasWithHeadroom(await estimateContractGas(ctx.publicClient, request as never)) }
+type ContractRequest = { address: Address; abi: Abi; functionName: string; args?: readonly unknown[]; value?: bigint; dataSuffix?: Hex; gas?: bigint }
+
+async function estimateWriteGas(ctx: WriteContext, req: ContractRequest, account: Account): Promise<bigint> {
+  const data = concatHex([encodeFunctionData({ abi: req.abi, functionName: req.functionName, args: req.args } as never), req.dataSuffix ?? '0x'])
+  const tx = { from: account.address, to: req.address, data, ...(req.value ? { value: toHex(req.value) } : {}) }
+  const ahead = await estimateGasNextSecond((args) => ctx.publicClient.request(args as never), tx)
+  return ahead ?? estimateContractGas(ctx.publicClient, { ...req, account } as never)
 }
 
 /** Runs an action body, turning any failure into a readable SaharaError. */

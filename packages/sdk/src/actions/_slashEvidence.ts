@@ -3,7 +3,7 @@ import { simulateContract } from 'viem/actions'
 import { nodeStakingAbi } from '../abis/staking'
 import { stakingContract } from '../deployments'
 import type { ReceiptEvidence } from '../payments/equivocation'
-import { requireAccount, run, submit, withGasHeadroom, type TxResult, type WriteContext } from './_internal'
+import { requireAccount, run, submit, type TxResult, type WriteContext } from './_internal'
 
 export type EquivocationSlash = {
   nodeId: bigint
@@ -41,7 +41,7 @@ export async function submitSlashEvidence(
       functionName,
       args: [a, b],
     })
-    const tx = await submit(ctx, await withGasHeadroom(ctx, request), functionName)
+    const tx = await submit(ctx, request, functionName)
     const logs = tx.receipt.logs
     const [proven] = parseEventLogs({ abi: nodeStakingAbi, logs, eventName: provenEvent })
     const [slashed] = parseEventLogs({ abi: nodeStakingAbi, logs, eventName: 'Slashed' })

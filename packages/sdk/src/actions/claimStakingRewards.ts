@@ -2,7 +2,7 @@ import { getAddress, parseEventLogs, type Address } from 'viem'
 import { simulateContract } from 'viem/actions'
 import { nodeStakingAbi } from '../abis/staking'
 import { stakingContract } from '../deployments'
-import { requireAccount, run, submit, withGasHeadroom, toBigInt, type TxResult, type WriteContext } from './_internal'
+import { requireAccount, run, submit, toBigInt, type TxResult, type WriteContext } from './_internal'
 
 /** One reward token paid by a claim. */
 export type StakingRewardPaid = { token: Address; amount: bigint }
@@ -22,7 +22,7 @@ export async function claimStakingRewards(ctx: WriteContext, p: { nodeId: bigint
       functionName: 'claimRewards',
       args: [toBigInt(p.nodeId, 'nodeId')],
     })
-    const tx = await submit(ctx, await withGasHeadroom(ctx, request), 'claimRewards')
+    const tx = await submit(ctx, request, 'claimRewards')
     const events = parseEventLogs({ abi: nodeStakingAbi, logs: tx.receipt.logs, eventName: 'RewardsClaimed' })
     return { ...tx, rewards: events.map((e) => ({ token: getAddress(e.args.token), amount: e.args.amount })) }
   })

@@ -13,7 +13,6 @@ import {
   signPermit,
   submit,
   toBigInt,
-  withGasHeadroom,
   tokenDisplay,
   type Authorization,
   type TxResult,
@@ -67,7 +66,7 @@ export async function delegateStake(
       functionName: 'delegate',
       args: [nodeId, p.amount],
     })
-    const tx = await submit(ctx, await withGasHeadroom(ctx, request), 'delegate')
+    const tx = await submit(ctx, request, 'delegate')
     const [event] = parseEventLogs({ abi: nodeStakingAbi, logs: tx.receipt.logs, eventName: 'Delegated' })
     if (!event) throw new InvalidArgumentError('The delegate transaction emitted no Delegated event.')
     return { ...tx, shares: event.args.shares, amount: event.args.amount, approvalHash }

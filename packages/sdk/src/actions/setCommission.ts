@@ -3,7 +3,7 @@ import { simulateContract } from 'viem/actions'
 import { nodeStakingAbi } from '../abis/staking'
 import { stakingContract } from '../deployments'
 import { InvalidArgumentError } from '../errors'
-import { requireAccount, run, submit, withGasHeadroom, toBigInt, type TxResult, type WriteContext } from './_internal'
+import { requireAccount, run, submit, toBigInt, type TxResult, type WriteContext } from './_internal'
 
 /**
  * Sets node `nodeId`'s commission to `bps` (operator only, at most the module's maximum). It
@@ -24,7 +24,7 @@ export async function setCommission(
       functionName: 'setCommission',
       args: [toBigInt(p.nodeId, 'nodeId'), p.bps],
     })
-    const tx = await submit(ctx, await withGasHeadroom(ctx, request), 'setCommission')
+    const tx = await submit(ctx, request, 'setCommission')
     const [requested] = parseEventLogs({ abi: nodeStakingAbi, logs: tx.receipt.logs, eventName: 'CommissionRequested' })
     if (requested) return { ...tx, bps: p.bps, applied: false, effectiveAt: BigInt(requested.args.effectiveAt) }
     return { ...tx, bps: p.bps, applied: true, effectiveAt: 0n }

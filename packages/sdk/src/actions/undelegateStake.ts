@@ -3,7 +3,7 @@ import { readContract, simulateContract } from 'viem/actions'
 import { nodeStakingAbi } from '../abis/staking'
 import { stakingContract } from '../deployments'
 import { InvalidArgumentError, type TokenDisplay } from '../errors'
-import { requireAccount, run, submit, withGasHeadroom, toBigInt, tokenDisplay, type TxResult, type WriteContext } from './_internal'
+import { requireAccount, run, submit, toBigInt, tokenDisplay, type TxResult, type WriteContext } from './_internal'
 
 /** Either an amount of SAHARA (converted to shares at the pool's rate) or an exact number of shares. */
 export type UndelegateStakeParams = { nodeId: bigint | number } & (
@@ -59,7 +59,7 @@ export async function undelegateStake(
       functionName: 'undelegate',
       args: [nodeId, shares],
     })
-    const tx = await submit(ctx, await withGasHeadroom(ctx, request), 'undelegate')
+    const tx = await submit(ctx, request, 'undelegate')
     const [event] = parseEventLogs({ abi: nodeStakingAbi, logs: tx.receipt.logs, eventName: 'Undelegated' })
     if (!event) throw new InvalidArgumentError('The undelegate transaction emitted no Undelegated event.')
     return { ...tx, shares: event.args.shares, amount: event.args.amount, maturesAt: BigInt(event.args.maturesAt) }

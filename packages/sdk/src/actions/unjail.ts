@@ -2,7 +2,7 @@ import { simulateContract } from 'viem/actions'
 import { nodeStakingAbi } from '../abis/staking'
 import { stakingContract } from '../deployments'
 import type { TokenDisplay } from '../errors'
-import { requireAccount, run, submit, withGasHeadroom, toBigInt, tokenDisplay, type TxResult, type WriteContext } from './_internal'
+import { requireAccount, run, submit, toBigInt, tokenDisplay, type TxResult, type WriteContext } from './_internal'
 
 /** Unjails node `nodeId` after its jail period (operator only; the bond must be at least the registry minimum). */
 export async function unjail(ctx: WriteContext, p: { nodeId: bigint | number }): Promise<TxResult> {
@@ -17,6 +17,6 @@ export async function unjail(ctx: WriteContext, p: { nodeId: bigint | number }):
       functionName: 'unjail',
       args: [toBigInt(p.nodeId, 'nodeId')],
     })
-    return submit(ctx, await withGasHeadroom(ctx, request), 'unjail')
+    return submit(ctx, request, 'unjail')
   })
 }

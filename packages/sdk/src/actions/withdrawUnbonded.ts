@@ -2,7 +2,7 @@ import { parseEventLogs } from 'viem'
 import { simulateContract } from 'viem/actions'
 import { nodeStakingAbi } from '../abis/staking'
 import { stakingContract } from '../deployments'
-import { requireAccount, run, submit, withGasHeadroom, toBigInt, type TxResult, type WriteContext } from './_internal'
+import { requireAccount, run, submit, toBigInt, type TxResult, type WriteContext } from './_internal'
 
 /** Pays the wallet every matured unbonding entry at node `nodeId` (after any slash). */
 export async function withdrawUnbonded(
@@ -18,7 +18,7 @@ export async function withdrawUnbonded(
       functionName: 'withdrawUnbonded',
       args: [toBigInt(p.nodeId, 'nodeId')],
     })
-    const tx = await submit(ctx, await withGasHeadroom(ctx, request), 'withdrawUnbonded')
+    const tx = await submit(ctx, request, 'withdrawUnbonded')
     const [event] = parseEventLogs({ abi: nodeStakingAbi, logs: tx.receipt.logs, eventName: 'UnbondedWithdrawn' })
     return { ...tx, amount: event?.args.amount ?? 0n, entries: event?.args.entries ?? 0n }
   })
