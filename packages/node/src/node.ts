@@ -12,6 +12,7 @@ import { createNodeServer } from './http/server.ts'
 import { ReceiptBatchSigner } from './payments/eip712.ts'
 import { GroupCommitter } from './payments/groups.ts'
 import { PaymentProcessor } from './payments/processor.ts'
+import { laneTotal } from './payments/verify.ts'
 import { localContentStore, type ContentStoreLike } from './runtimes/contentStore.ts'
 import { Settler } from './settlement/settler.ts'
 import { laneRow, Store } from './store/db.ts'
@@ -69,13 +70,17 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
       : workerWriter({ file: dbFile, synchronous: config.durability === 'full' ? 'FULL' : 'NORMAL', chainId: config.chainId, verifyingContract: config.contracts.PaymentChannels, privateKey: config.signerPrivateKey, nodeId: config.nodeId })
   const committer = new GroupCommitter(store, writer, (err, batch) => {
     log.error('group_commit_failed', { error: err.message, receipts: batch.length })
-    // in-memory lanes moved ahead of SQLite: reload them from the last committed state
+    // The calls were refunded (newest first). A lane still ahead of SQLite (a call its refund could
+    // not undo) goes back to its last committed state, and its channel's total with it.
     const persisted = new Map(store.loadLanes().map((l) => [l.key, l]))
     for (const p of batch) {
       if (!p.lane) continue
       const saved = persisted.get(p.lane.state.key)
       const live = processor.lanes.get(p.lane.state.key)
-      if (live && saved) Object.assign(live, { voucher: saved.voucher, units: saved.units, head: saved.head })
+      if (!live || !saved || (live.units === saved.units && live.voucher.signature === saved.voucher.signature)) continue
+      const ch = channels.peek(live.channelId)
+      if (ch) ch.owed -= laneTotal(live) - laneTotal(saved)
+      Object.assign(live, { voucher: saved.voucher, units: saved.units, head: saved.head })
     }
   })
   metrics.groups = 0

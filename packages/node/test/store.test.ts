@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { connect } from 'node:net'
 import { describe, it } from 'node:test'
 import { startNode } from '../src/node.ts'
 import { RECEIPT_ROW, Store } from '../src/store/db.ts'
@@ -236,6 +237,60 @@ describe('store: lane log replay', () => {
     assert.equal(node.internals.processor.lanes.get(`1.${ASSET}.0`)!.units, 3, 'lane a lost the calls of life 1')
     assert.equal(node.internals.processor.lanes.get(`1.${ASSET}.1`)!.units, 3)
     assert.equal((await inv(node.url, a.next())).status, 200, 'lane a continues where it was')
+    await node.close({ settle: false })
+    tmp.cleanup()
+  })
+})
+
+/** Sends one POST per header set back to back on one connection (HTTP/1.1 pipelining); the statuses in order. */
+async function pipelinedStatuses(url: string, path: string, headerSets: Record<string, string>[]): Promise<number[]> {
+  const { hostname, port } = new URL(url)
+  const socket = connect(Number(port), hostname)
+  const body = '{}'
+  const requests = headerSets.map((h) => `POST ${path} HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`)
+  socket.write(requests.join(''))
+  let text = ''
+  for await (const chunk of socket) {
+    text += chunk
+    const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]))
+    if (statuses.length === headerSets.length && /\r\n\r\n[^]*\}$/.test(text)) {
+      socket.destroy()
+      return statuses
+    }
+  }
+  throw new Error(`connection closed after: ${text}`)
+}
+
+describe('a receipt group that cannot be committed', () => {
+  it('answers 503 store_unavailable, gives the unit back to the lane, and the same ticket pays once the store writes again', async () => {
+    const { tmp, lane: c, node } = await startWithLane(8)
+    const inv = (body: unknown, h: Record<string, string>) => post(`${node.url}/v1/invoke/${ASSET}`, body, h)
+    const lane = () => node.internals.processor.lanes.get(`1.${ASSET}.0`)!
+    assert.equal((await inv({ q: 0 }, c.next())).status, 200)
+    const db = node.internals.store.db
+    db.pragma('query_only = ON') // SQLite refuses every write: the group commit fails
+    const ticket = c.next()
+    const refused = await inv({ q: 1 }, ticket)
+    assert.equal(refused.status, 503)
+    assert.equal(refused.json.error.code, 'store_unavailable')
+    assert.equal(refused.headers.get('x-sahara-receipt'), null)
+    assert.equal(lane().units, 1, 'the unit went back to the lane')
+    assert.equal(node.internals.channels.peek(1n)!.owed, UNIT_PRICE)
+    // two calls of the lane in one failed group (pipelined on one connection, so both are
+    // accepted in one event-loop turn): both units go back
+    const next = c.next()
+    assert.deepEqual(await pipelinedStatuses(node.url, `/v1/invoke/${ASSET}`, [ticket, next]), [503, 503])
+    assert.equal(lane().units, 1)
+    assert.equal(node.internals.channels.peek(1n)!.owed, UNIT_PRICE)
+    db.pragma('query_only = OFF')
+    const paid = await inv({ q: 1 }, ticket)
+    assert.equal(paid.status, 200)
+    const receipt = decodeReceiptHeader(paid.headers.get('x-sahara-receipt'))
+    assert.equal(receipt.index, '2')
+    assert.equal(receipt.cumulative, (2n * UNIT_PRICE).toString())
+    assert.equal((await inv({ q: 2 }, next)).status, 200)
+    assert.equal(lane().units, 3)
+    assert.equal(node.internals.channels.peek(1n)!.owed, 3n * UNIT_PRICE)
     await node.close({ settle: false })
     tmp.cleanup()
   })

@@ -18,7 +18,7 @@ import type { Store } from '../store/db.ts'
 import type { Logger } from '../util/log.ts'
 import type { Metrics } from './metrics.ts'
 import { exactPayments } from './exactCalls.ts'
-import { bodyHeaders, type Kind, type RespondWithReceipt } from './types.ts'
+import { bodyHeaders, PendingAnswer, type Answerer, type Kind, type ReceiptOptions, type RespondWithReceipt } from './types.ts'
 
 export type HttpContext = {
   config: NodeConfig
@@ -34,6 +34,7 @@ export type HttpContext = {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
+const NO_OPTIONS: ReceiptOptions = {}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const buf = Buffer.from(JSON.stringify(body))
@@ -150,28 +151,23 @@ export function createNodeServer(ctx: HttpContext): Server {
     return out instanceof Promise ? out.then(wrap) : wrap(out)
   }
 
-  const respondWithReceipt: RespondWithReceipt = (res, route, body, fields, start, o = {}) => {
-    committer.add({
-      fields,
-      ...(o.lane ? { lane: o.lane } : {}),
-      done: (err: Error | null, receipt?: string) => {
-        if (err || !receipt) {
-          const e = o.onError?.()
-          fail(res, route, e ?? new UnavailableError('store_unavailable', 'The node could not record the receipt; the call was not charged.'), res.req)
-          return
-        }
-        o.onReceipt?.(receipt)
-        res.writeHead(200, {
-          'content-type': 'application/json',
-          'content-length': body.length,
-          'x-sahara-receipt': receipt,
-          ...o.headers,
-        })
-        res.end(body)
-        metrics.request(route, 200)
-        metrics.observe(performance.now() - start)
-      },
-    })
+  // Called by the group committer for each call of a group once it is durable (or failed).
+  const answerer: Answerer = {
+    committed(p, receipt) {
+      p.o.onReceipt?.(receipt)
+      p.res.writeHead(200, { 'content-type': 'application/json', 'content-length': p.body.length, 'x-sahara-receipt': receipt, ...p.o.headers })
+      p.res.end(p.body)
+      metrics.request(p.route, 200)
+      metrics.observe(performance.now() - p.start)
+    },
+    failed(p) {
+      if (p.o.refund) processor.refund(p.o.refund)
+      const e = p.o.onError?.()
+      fail(p.res, p.route, e ?? new UnavailableError('store_unavailable', 'The node could not record the receipt; the call was not charged.'), p.res.req)
+    },
+  }
+  const respondWithReceipt: RespondWithReceipt = (res, route, body, fields, start, o = NO_OPTIONS) => {
+    committer.add(new PendingAnswer(answerer, fields, res, route, body, start, o))
   }
 
   const exact = exactPayments({ config, store: ctx.store, chain: ctx.chain, metrics, requirement, run, respondWithReceipt })
@@ -215,7 +211,7 @@ export function createNodeServer(ctx: HttpContext): Server {
     respondWithReceipt(res, route, body, fields, start, {
       lane: { state: acc.lane, units: acc.index, head: acc.lane.head, voucher: acc.voucher, newVoucher: acc.newVoucher },
       headers: bodyHeaders(kind, input),
-      onError: () => void processor.refund(acc),
+      refund: acc,
     })
   }
 

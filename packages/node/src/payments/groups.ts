@@ -130,8 +130,9 @@ export class GroupCommitter {
       for (let i = 0; i < batch.length; i++) batch[i]!.done(null, headers[i])
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e))
+      // newest first: each call gives its units back while its lane still stands where it left it
+      for (let i = batch.length - 1; i >= 0; i--) batch[i]!.done(err)
       this.onFailure(err, batch)
-      for (const p of batch) p.done(err)
     }
   }
 
