@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { startDevnet, type Devnet } from '@sahara/devnet'
+import { startDevnet, walletClientFor, type Devnet } from '@sahara/devnet'
 import { createPaidClient, devStablecoinAbi, nodeRegistryAbi, paymentChannelsAbi, saharaTokenAbi } from '@sahara/sdk'
-import { createWalletClient, defineChain, erc20Abi, http, parseEventLogs, parseTransaction, zeroAddress, type Address, type Hex } from 'viem'
+import { defineChain, erc20Abi, parseEventLogs, parseTransaction, zeroAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { parseConfig, type NodeConfig } from '../src/config.ts'
 import { startNode, type RunningNode } from '../src/node.ts'
@@ -42,7 +42,8 @@ describe('integration: anvil devnet', () => {
     devnet = await startDevnet({ dataDir: join(dir, 'devnet'), port: 0, fresh: true, seed: true })
     const d = devnet.deployments.contracts as Record<string, Address>
     const chain = defineChain({ id: devnet.chainId, name: 'devnet', nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [devnet.rpcUrl] } } })
-    wallet = (key: Hex) => createWalletClient({ chain, account: privateKeyToAccount(key), transport: http(devnet.rpcUrl) })
+    // the devnet wallet: gas estimated for the next second with headroom (register touches NodeStaking)
+    wallet = (key: Hex) => walletClientFor(devnet.rpcUrl, key, chain)
     const send = async (key: Hex, address: Address, abi: readonly unknown[], functionName: string, args: unknown[]) => {
       const hash = await wallet(key).writeContract({ address, abi: abi as never, functionName: functionName as never, args: args as never })
       const r = await devnet.publicClient.waitForTransactionReceipt({ hash })

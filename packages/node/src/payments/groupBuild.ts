@@ -1,13 +1,13 @@
 import { RECEIPT_ROW } from '../store/db.ts'
-import { merkleLevels, sha256 } from './merkle.ts'
+import { merkleLevels, sha256, type MerkleLevels } from './merkle.ts'
 import { encodeReceiptInto, RECEIPT_BYTES, type ReceiptFields } from './receipt.ts'
 
 export type BuiltGroup = {
   root: Buffer
   /** Rows of leaf (32) | abi.encode(fields) (352), in leaf order: what the store keeps. */
   packed: Buffer
-  /** `.<sibling>...` of each receipt's proof (the tail of its format-2 header). */
-  proofB64(i: number): string
+  /** The tree: `tree.proofB64(i)` is the `.<sibling>...` tail of receipt i's format-2 header. */
+  tree: MerkleLevels
 }
 
 /**
@@ -26,5 +26,5 @@ export function buildGroup(receipts: readonly ReceiptFields[]): BuiltGroup {
     leaves[i] = leaf
   }
   const tree = merkleLevels(leaves)
-  return { root: tree.root, packed, proofB64: tree.proofB64 }
+  return { root: tree.root, packed, tree }
 }

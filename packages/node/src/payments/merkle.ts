@@ -31,48 +31,70 @@ export function merkleTree(leaves: readonly Buffer[]): { root: Buffer; proofs: B
 }
 
 /**
- * The tree's levels (levels[0] = leaves); `proof(i)` reads siblings lazily and `proofHex(i)`
- * reuses one hex string per tree node, so a group's receipts share the encoding work.
+ * A sorted-pair tree kept level by level (levels[0] = leaves). `proof(i)` reads siblings lazily;
+ * `proofHex(i)` and `proofB64(i)` encode each tree node once, so a group's receipts share the
+ * encoding work. A class, not closures: built once per receipt group on the paid path.
  */
-export function merkleLevels(leaves: readonly Buffer[]): { root: Buffer; levels: Buffer[][]; proof(i: number): Buffer[]; proofHex(i: number): string[]; proofB64(i: number): string } {
-  if (leaves.length === 0) return { root: ZERO32, levels: [], proof: () => [], proofHex: () => [], proofB64: () => '' }
-  const levels: Buffer[][] = [leaves as Buffer[]]
-  let level = leaves as Buffer[]
-  while (level.length > 1) {
-    const next: Buffer[] = new Array((level.length + 1) >> 1)
-    for (let j = 0; j < level.length; j += 2) next[j >> 1] = j + 1 < level.length ? hashPair(level[j]!, level[j + 1]!) : level[j]!
-    levels.push(next)
-    level = next
+export class MerkleLevels {
+  readonly root: Buffer
+  readonly levels: Buffer[][]
+  private readonly hex: (string | undefined)[][]
+  private readonly b64: (string | undefined)[][]
+
+  constructor(leaves: readonly Buffer[]) {
+    const levels: Buffer[][] = [leaves as Buffer[]]
+    let level = leaves as Buffer[]
+    while (level.length > 1) {
+      const next: Buffer[] = new Array((level.length + 1) >> 1)
+      for (let j = 0; j < level.length; j += 2) next[j >> 1] = j + 1 < level.length ? hashPair(level[j]!, level[j + 1]!) : level[j]!
+      levels.push(next)
+      level = next
+    }
+    this.root = level.length === 0 ? ZERO32 : level[0]!
+    this.levels = leaves.length === 0 ? [] : levels
+    this.hex = levels.map(() => [])
+    this.b64 = levels.map(() => [])
   }
-  const hex: (string | undefined)[][] = levels.map(() => [])
-  const b64: (string | undefined)[][] = levels.map(() => [])
-  const siblings = <T>(i: number, f: (d: number, s: number) => T): T[] => {
-    const out: T[] = []
+
+  /** Siblings of leaf `i`, leaf -> root. */
+  proof(i: number): Buffer[] {
+    const out: Buffer[] = []
+    this.walk(i, (d, s) => out.push(this.levels[d]![s]!))
+    return out
+  }
+
+  /** The proof as 0x-hex strings. */
+  proofHex(i: number): string[] {
+    const out: string[] = []
+    this.walk(i, (d, s) => out.push((this.hex[d]![s] ??= '0x' + this.levels[d]![s]!.toString('hex'))))
+    return out
+  }
+
+  /** `.<sibling base64url>` per sibling, concatenated (the tail of a format-2 receipt header). */
+  proofB64(i: number): string {
+    let out = ''
     let p = i
-    for (let d = 0; d < levels.length - 1; d++) {
+    for (let d = 0; d < this.levels.length - 1; d++) {
       const s = p ^ 1
-      if (s < levels[d]!.length) out.push(f(d, s))
+      if (s < this.levels[d]!.length) out += this.b64[d]![s] ??= '.' + this.levels[d]![s]!.toString('base64url')
       p >>= 1
     }
     return out
   }
-  return {
-    root: level[0]!,
-    levels,
-    proof: (i) => siblings(i, (d, s) => levels[d]![s]!),
-    proofHex: (i) => siblings(i, (d, s) => (hex[d]![s] ??= '0x' + levels[d]![s]!.toString('hex'))),
-    // `.<sibling base64url>` per sibling, concatenated (the tail of a format-2 receipt header)
-    proofB64: (i) => {
-      let out = ''
-      let p = i
-      for (let d = 0; d < levels.length - 1; d++) {
-        const s = p ^ 1
-        if (s < levels[d]!.length) out += b64[d]![s] ??= '.' + levels[d]![s]!.toString('base64url')
-        p >>= 1
-      }
-      return out
-    },
+
+  private walk(i: number, visit: (depth: number, sibling: number) => void): void {
+    let p = i
+    for (let d = 0; d < this.levels.length - 1; d++) {
+      const s = p ^ 1
+      if (s < this.levels[d]!.length) visit(d, s)
+      p >>= 1
+    }
   }
+}
+
+/** The tree over `leaves` with its levels (see MerkleLevels). Empty: root 0; one leaf: root = leaf. */
+export function merkleLevels(leaves: readonly Buffer[]): MerkleLevels {
+  return new MerkleLevels(leaves)
 }
 
 /** Root only (settlement root over group roots). */

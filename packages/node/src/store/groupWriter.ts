@@ -38,7 +38,7 @@ export function inlineWriter(store: Store, signer: ReceiptBatchSigner, nodeId: b
       const signUs = Math.round((performance.now() - t0) * 1000)
       store.commitGroup({ seq: g.seq, root: built.root, receipts: built.packed, deltas: g.deltas, vouchers: g.vouchers, signature })
       const tail = receiptGroupTail(g.seq, built.root, signature)
-      return { headers: g.receipts.map((r, i) => receiptPrefix(r) + tail + built.proofB64(i)), signUs }
+      return { headers: g.receipts.map((r, i) => receiptPrefix(r) + tail + built.tree.proofB64(i)), signUs }
     },
     close: async () => {},
   }

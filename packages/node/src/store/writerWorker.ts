@@ -34,7 +34,7 @@ parentPort!.on('message', async (m: WriterRequest | 'close') => {
     const signature = await signer.sign(init.nodeId, ('0x' + built.root.toString('hex')) as Hex, BigInt(m.seq))
     const signUs = Math.round((performance.now() - t0) * 1000)
     store.commitGroup({ seq: m.seq, root: built.root, receipts: built.packed, deltas, vouchers, signature })
-    const proofs = receipts.map((_, i) => built.proofB64(i)).join('\n')
+    const proofs = receipts.map((_, i) => built.tree.proofB64(i)).join('\n')
     parentPort!.postMessage({ id: m.id, tail: receiptGroupTail(m.seq, built.root, signature), proofs, signUs } satisfies WriterReply)
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: (e as Error).message } satisfies WriterReply)
