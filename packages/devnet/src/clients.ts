@@ -33,12 +33,11 @@ function withEstimateHeadroom(transport: Transport): Transport {
   return (params) => {
     const inner = transport(params)
     const send = inner.request as (a: { method: string; params?: unknown }, o?: unknown) => Promise<unknown>
-    const limitFor = async (tx: RpcGasRequest, plain: () => Promise<bigint>) =>
-      gasWithHeadroom((await estimateGasNextSecond((a) => send(a), tx)) ?? (await plain()))
     const request = (async (args: { method: string; params?: unknown }, options?: unknown) => {
       const [tx, ...rest] = (args.params as [RpcGasRequest | undefined, ...unknown[]] | undefined) ?? []
       if (args.method === 'eth_estimateGas' && tx) {
-        return toHex(await limitFor(tx, async () => BigInt((await send(args, options)) as Hex)))
+        const gas = (await estimateGasNextSecond((a) => send(a), tx)) ?? BigInt((await send(args, options)) as Hex)
+        return toHex(gasWithHeadroom(gas))
       }
       if (args.method === 'eth_fillTransaction' && tx && tx.gas === undefined) {
         const gas = await estimateGasNextSecond((a) => send(a), tx)

@@ -73,12 +73,7 @@ export class MerkleLevels {
   /** `.<sibling base64url>` per sibling, concatenated (the tail of a format-2 receipt header). */
   proofB64(i: number): string {
     let out = ''
-    let p = i
-    for (let d = 0; d < this.levels.length - 1; d++) {
-      const s = p ^ 1
-      if (s < this.levels[d]!.length) out += this.b64[d]![s] ??= '.' + this.levels[d]![s]!.toString('base64url')
-      p >>= 1
-    }
+    this.walk(i, (d, s) => (out += this.b64[d]![s] ??= '.' + this.levels[d]![s]!.toString('base64url')))
     return out
   }
 
