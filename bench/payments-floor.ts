@@ -6,15 +6,15 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { paidHeaders, runLoad, type LoadResult } from '../packages/node/test/load.ts'
 
-export type FloorMode = 'free' | 'receipts' | 'durable'
+export type FloorMode = 'free' | 'receipts' | 'durable' | 'threaded'
 export type FloorRow = LoadResult & { route: FloorMode; serverCpuUsPerCall: number }
 export type FloorResult = {
   rows: FloorRow[]
   /** Medians over the rounds: free calls/s over paid calls/s, and server CPU paid over free. */
-  ratios: { receiptsUnpaidOverPaid: number; durableUnpaidOverPaid: number; receiptsCpuOverFree: number; durableCpuOverFree: number }
+  ratios: Record<`${Exclude<FloorMode, 'free'>}${'UnpaidOverPaid' | 'CpuOverFree'}`, number>
 }
 
-const MODES: FloorMode[] = ['free', 'receipts', 'durable']
+const MODES: FloorMode[] = ['free', 'receipts', 'durable', 'threaded']
 
 export async function runFloorBench(o: { quick: boolean; log: (m: string) => void }): Promise<FloorResult> {
   const server = fileURLToPath(new URL('./payments-floor-server.ts', import.meta.url))
@@ -26,8 +26,8 @@ export async function runFloorBench(o: { quick: boolean; log: (m: string) => voi
     })
     const stats = async () => (await (await fetch(`${url}/stats`)).json()) as { calls: number; cpuUs: number }
     const connections = 64
-    const durationMs = o.quick ? 3_000 : 6_000
-    const warmupMs = o.quick ? 1_000 : 2_000
+    const durationMs = o.quick ? 3_000 : 5_000
+    const warmupMs = o.quick ? 1_000 : 1_500
     const body = Buffer.from(JSON.stringify({ input: 'hello' }))
     const rows: FloorRow[] = []
     const rounds = o.quick ? 1 : 3
@@ -65,8 +65,10 @@ export async function runFloorBench(o: { quick: boolean; log: (m: string) => voi
       ratios: {
         receiptsUnpaidOverPaid: perRound('receipts', (f, p) => f.rps / p.rps),
         durableUnpaidOverPaid: perRound('durable', (f, p) => f.rps / p.rps),
+        threadedUnpaidOverPaid: perRound('threaded', (f, p) => f.rps / p.rps),
         receiptsCpuOverFree: perRound('receipts', (f, p) => p.serverCpuUsPerCall / f.serverCpuUsPerCall),
         durableCpuOverFree: perRound('durable', (f, p) => p.serverCpuUsPerCall / f.serverCpuUsPerCall),
+        threadedCpuOverFree: perRound('threaded', (f, p) => p.serverCpuUsPerCall / f.serverCpuUsPerCall),
       },
     }
   } finally {

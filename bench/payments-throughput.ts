@@ -68,8 +68,8 @@ export async function runThroughputBench(o: { quick: boolean; log: (m: string) =
     const channel = (await payer.openChannel({ nodeId: exec.nodeId, token: 'USDT', amount: 90_000n * 10n ** 6n })).channelId
     const domain = { chainId: devnet.chainId, verifyingContract: devnet.deployments.contracts.PaymentChannels! }
     const key = devnet.accounts[2]!.privateKey as Hex
-    const durationMs = o.quick ? 3_000 : 8_000
-    const warmupMs = o.quick ? 1_000 : 2_000
+    const durationMs = o.quick ? 3_000 : 6_000
+    const warmupMs = o.quick ? 1_000 : 1_500
     const echoBody = Buffer.from(JSON.stringify({ input: 'hello' }))
     const onnxBody = Buffer.from(JSON.stringify({ features: [39.1, 18.7, 181, 3750] }))
     const rows: ThroughputRow[] = []
@@ -89,7 +89,7 @@ export async function runThroughputBench(o: { quick: boolean; log: (m: string) =
     // Free and paid runs of a model alternate in pairs (free first, then paid first, ...), so that
     // drift of the shared machine hits both modes alike; the overhead is the median of the pairs'
     // unpaid/paid ratios, each measured back to back.
-    const pairs = o.quick ? 1 : 3
+    const pairs = o.quick ? 1 : 5
     const pairRatios: Record<string, number[]> = { echo: [], onnx: [] }
     // node CPU per paid call / per unpaid call: the overhead in work, less sensitive to machine noise
     const cpuRatios: Record<string, number[]> = { echo: [], onnx: [] }

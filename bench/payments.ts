@@ -49,7 +49,7 @@ export async function runPaymentsBench(o: { quick: boolean; here: string }): Pro
   }
   console.log(
     `  unpaid/paid calls/s (median of rounds): receipts only ${floor.ratios.receiptsUnpaidOverPaid}x, + signature and SQLite commit ${floor.ratios.durableUnpaidOverPaid}x` +
-      `; server CPU paid/unpaid ${floor.ratios.receiptsCpuOverFree}x, ${floor.ratios.durableCpuOverFree}x`,
+      ` (on a writer thread ${floor.ratios.threadedUnpaidOverPaid}x); server CPU paid/unpaid ${floor.ratios.receiptsCpuOverFree}x, ${floor.ratios.durableCpuOverFree}x, ${floor.ratios.threadedCpuOverFree}x`,
   )
   const file = path.join(o.here, 'results', o.quick ? 'payments.quick.json' : 'payments.json')
   mkdirSync(path.dirname(file), { recursive: true })
