@@ -1,6 +1,6 @@
 // The lower bound of the per-call receipt design, for bench/payments-floor.ts: an HTTP echo server
 // in its own process with no routing, metrics, channel state or error handling, built from the
-// node's own primitives. Three routes, measured one at a time against the same load generator:
+// node's own primitives. Four routes, measured one at a time against the same load generator:
 //   POST /free      the echo answer alone;
 //   POST /receipts  + what every paid call must do under the receipt design: parse the
 //                   ticket and hash its preimage, hash the request and the response, encode the

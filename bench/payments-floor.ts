@@ -1,10 +1,11 @@
 // How low can the paid/unpaid ratio of a trivial model go under the per-call receipt design? Runs
 // bench/payments-floor-server.ts (an echo server with nothing but the design's per-call work, see
-// there) against the same load generator as the node, in rounds of free / receipts / durable runs
-// whose order rotates, and reports calls/s and server CPU per call of each.
+// there) against the same load generator as the node, in rounds of free / receipts / durable /
+// threaded runs whose order rotates, and reports calls/s and server CPU per call of each.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { paidHeaders, runLoad, type LoadResult } from '../packages/node/test/load.ts'
+import { median } from './table.ts'
 
 export type FloorMode = 'free' | 'receipts' | 'durable' | 'threaded'
 export type FloorRow = LoadResult & { route: FloorMode; serverCpuUsPerCall: number }
@@ -45,10 +46,6 @@ export async function runFloorBench(o: { quick: boolean; log: (m: string) => voi
         rows.push({ ...r, route, serverCpuUsPerCall })
         o.log(`floor ${route}: ${Math.round(r.rps)} calls/s, server CPU ${serverCpuUsPerCall} µs/call, statuses ${JSON.stringify(r.statuses)}`)
       }
-    }
-    const median = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b)
-      return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
     }
     // per round: the ratios of runs made back to back
     const perRound = (paid: FloorMode, f: (free: FloorRow, p: FloorRow) => number) =>

@@ -10,6 +10,7 @@ import { localChain, startDevnet, walletClientFor } from '@sahara/devnet'
 import { demoNodeConfig, seedExecution } from '@sahara/network'
 import { computeCid, createSaharaClient } from '@sahara/sdk'
 import { paidHeaders, runLoad, type LoadResult } from '../packages/node/test/load.ts'
+import { median } from './table.ts'
 import { startNodeProcess } from '../tests/utils/nodeProcess.ts'
 
 export type ThroughputRow = LoadResult & { model: string; paid: boolean; nodeCpuUsPerCall: number }
@@ -105,10 +106,6 @@ export async function runThroughputBench(o: { quick: boolean; log: (m: string) =
         pairRatios[model]!.push(f.rps / q.rps)
         cpuRatios[model]!.push(q.nodeCpuUsPerCall / f.nodeCpuUsPerCall)
       }
-    }
-    const median = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b)
-      return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
     }
     const ratios = {
       echoUnpaidOverPaid: Number(median(pairRatios.echo!).toFixed(3)),

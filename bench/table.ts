@@ -11,3 +11,9 @@ export function printTable(rows: GasRow[]): void {
     console.log(`${r.name.padEnd(w)}  ${r.gas.toLocaleString('en-US').padStart(10)}  ${target.padStart(8)}  ${status}`)
   }
 }
+
+/** Median of a non-empty list (mean of the two middle values for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
