@@ -84,10 +84,14 @@ export type NodeConfig = {
   /**
    * SQLite synchronous mode. 'normal' (default): WAL commits survive a process crash (kill -9) but
    * an OS crash/power loss can drop the last groups (the node's loss, never the payer's). 'full'
-   * fsyncs every group commit; pair it with groupWriter 'worker' to keep the fsync off the loop.
+   * fsyncs every group commit.
    */
   durability: 'full' | 'normal'
-  /** Where receipt groups are signed and committed: a writer thread (default) or the event loop. */
+  /**
+   * Where receipt groups are signed and committed: the event loop ('inline', default) or a writer
+   * thread ('worker': for a disk whose fsync is slow and a machine with cores to spare; on the
+   * 2-core dev machine it is slower in both durability modes, see docs/node.md).
+   */
   groupWriter: 'worker' | 'inline'
 }
 
